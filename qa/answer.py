@@ -1,0 +1,150 @@
+"""Hits → Answer: the best-matching sentences of the retrieved passages, each cited [n], or an
+honest refusal that shows what was found.
+
+No language model: every sentence of an answer is a verbatim sentence of a cited passage, so a
+citation can never point at text that does not say what the answer says. A sentence is scored
+by meaning (cosine with the question, in the multilingual space for questions not in English)
+and by the share of the question's informative terms it contains (IDF-weighted). Whether to
+answer at all is decided by `evidence_strength` against the calibrated `refuse_below`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .chunk import sentence_spans
+from .lexical import LexicalIndex, tokenize
+from .types import Citation, Hit
+
+MIN_SENTENCE_CHARS = 25
+MAX_QUOTE_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit_rank: int  # 0-based rank of the passage among the hits
+    start: int  # offsets in the passage text
+    end: int
+    text: str
+    score: float = 0.0
+
+
+def term_weights(question: str, lexical: LexicalIndex, n_chunks: int) -> dict[str, float]:
+    """IDF of each informative question term; terms the corpus never uses weigh the most."""
+    out = {}
+    for t in dict.fromkeys(tokenize(question)):
+        df = lexical.document_frequency(t)
+        out[t] = math.log(1 + (n_chunks - df + 0.5) / (df + 0.5))
+    return out
+
+
+def coverage(weights: dict[str, float], text: str) -> float:
+    """IDF-weighted share of the question's terms present in `text`."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    present = set(tokenize(text))
+    return sum(w for t, w in weights.items() if t in present) / total
+
+
+def _is_statement(piece: str) -> bool:
+    """A sentence that states something, not a heading, a menu line or a row of numbers."""
+    words = piece.split()
+    if len(piece) < MIN_SENTENCE_CHARS or sum(c.isalpha() for c in piece) < 0.4 * len(piece):
+        return False
+    return len(words) >= 12 or (len(words) >= 5 and piece.rstrip()[-1] in ".!?。:;)")
+
+
+def candidates(hits: list[Hit]) -> list[Candidate]:
+    """Statements of the passages; when a passage has none (slides, tables), its lines."""
+    out = []
+    for rank, h in enumerate(hits):
+        text = h.chunk.text
+        spans = sentence_spans(text)
+        stated = [(s, e) for s, e in spans if _is_statement(text[s:e])]
+        for s, e in stated or spans:
+            piece = text[s:e]
+            if len(piece) < 8 or not any(c.isalpha() for c in piece):
+                continue
+            if e - s > MAX_QUOTE_CHARS:
+                e = s + text[s:s + MAX_QUOTE_CHARS].rfind(" ")
+                piece = text[s:e]
+            out.append(Candidate(rank, s, e, piece))
+    return out
+
+
+def score_candidates(cands: list[Candidate], sims: np.ndarray, weights: dict[str, float],
+                     foreign: bool) -> list[Candidate]:
+    """Meaning and term overlap, with a small preference for higher-ranked passages."""
+    out = []
+    for c, sim in zip(cands, sims):
+        lex = 0.0 if foreign else coverage(weights, c.text)
+        score = (0.85 * float(sim) + 0.15 * lex) if foreign else (0.55 * float(sim) + 0.45 * lex)
+        out.append(Candidate(c.hit_rank, c.start, c.end, c.text, score - 0.02 * c.hit_rank))
+    return sorted(out, key=lambda c: -c.score)
+
+
+def select(scored: list[Candidate], max_sentences: int) -> list[Candidate]:
+    """The best sentence, plus others nearly as good that say something different."""
+    if not scored:
+        return []
+    best = scored[0].score
+    chosen = [scored[0]]
+    for c in scored[1:]:
+        if len(chosen) >= max_sentences or c.score < best - 0.12:
+            break
+        words = set(re.findall(r"\w+", c.text.lower()))
+        if any(len(words & set(re.findall(r"\w+", o.text.lower()))) > 0.6 * len(words) for o in chosen):
+            continue  # the overlap window repeats a sentence already chosen
+        chosen.append(c)
+    # read in source order: passage rank, then position in the passage
+    return sorted(chosen, key=lambda c: (c.hit_rank, c.start))
+
+
+_LIST_INTRO = re.compile(r"(:|\b(following|as follows|these|include|includes|consists of)\b.{0,40}[.:])\s*$", re.I)
+
+
+def extend_list_intros(chosen: list[Candidate], hits: list[Hit], max_items: int = 4) -> list[Candidate]:
+    """A sentence that announces a list ("... the following lessons can be drawn:") says little
+    alone: quote the items that follow it in the passage too (still one verbatim span)."""
+    out = []
+    for c in chosen:
+        if _LIST_INTRO.search(c.text):
+            text = hits[c.hit_rank].chunk.text
+            following = [(s, e) for s, e in sentence_spans(text) if s >= c.end][:max_items]
+            if following:
+                end = following[-1][1]
+                for s, e in following:
+                    if e - c.start > 2 * MAX_QUOTE_CHARS:
+                        break
+                    end = e
+                c = Candidate(c.hit_rank, c.start, end, text[c.start:end], c.score)
+        out.append(c)
+    return out
+
+
+def cite(chosen: list[Candidate], hits: list[Hit], page_labels: dict[str, list[str]]) -> tuple[str, list[Citation]]:
+    """Answer text with [n] after each sentence; one citation per quoted sentence, numbered
+    by first appearance."""
+    citations: list[Citation] = []
+    parts = []
+    for c in chosen:
+        ch = hits[c.hit_rank].chunk
+        labels = page_labels.get(ch.path) or []
+        pl = [labels[p - 1] for p in (ch.pages or []) if p - 1 < len(labels)] or None
+        n = len(citations) + 1
+        citations.append(Citation(n=n, path=ch.path, title=ch.title, pages=ch.pages, quote=c.text,
+                                  chunk_id=ch.chunk_id, page_labels=pl))
+        sentence = " ".join(c.text.split())
+        parts.append(f"{sentence} [{n}]")
+    return " ".join(parts), citations
+
+
+def refusal_text(hits: list[Hit]) -> str:
+    if not hits:
+        return "Not found in the reports: nothing in this index matches the question."
+    return ("Not found in the reports: the indexed documents do not answer this question. "
+            "The closest passages are listed below; they may help you rephrase it.")

@@ -1,0 +1,91 @@
+"""The Python API: `Assistant.load(index_dir).ask(question, history)` → Answer.
+
+Loads the index and the models once; each question runs retrieve → answer. Follow-up questions
+("and how was it funded?") are resolved against the previous turn before retrieval.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import answer as compose
+from .config import Settings
+from .embed import make_embedder
+from .index import Index
+from .lexical import question_language, tokenize
+from .retrieve import Retriever
+from .types import Answer
+
+_FOLLOW_UP = re.compile(r"^(and|but|also|so|then|what about|how about|et|y|또|그리고)\b|"
+                        r"\b(it|its|they|them|their|this|that|these|those|there|he|she|this one)\b", re.I)
+
+
+def resolve_follow_up(question: str, history: list[str] | None) -> str:
+    """Fold the previous question into a short, dependent follow-up; leave others unchanged.
+
+    A follow-up is dependent when it starts like a continuation ("and ...", "what about ...") or
+    leans on a pronoun and has few content words of its own.
+    """
+    if not history:
+        return question
+    content = tokenize(question)
+    if _FOLLOW_UP.search(question.strip()) and len(content) <= 4 or len(content) <= 1:
+        return f"{history[-1].rstrip(' ?')} — {question}"
+    return question
+
+
+class Assistant:
+    def __init__(self, index: Index, settings: Settings):
+        self.index, self.settings = index, settings
+        self.main = make_embedder(settings.model, settings.precision)
+        self.multi = make_embedder(settings.multilingual_model) if settings.multilingual_model else None
+        self.retriever = Retriever(index, self.main, self.multi, settings)
+        self.page_labels = {f["path"]: f.get("page_labels") or [] for f in index.manifest.get("files", [])}
+
+    @classmethod
+    def load(cls, index_dir: Path | str, settings: Settings | None = None) -> "Assistant":
+        settings = settings or Settings.from_env()
+        return cls(Index.load(index_dir, settings), settings)
+
+    def warm(self) -> None:
+        """Load the models now, so the first real question is fast."""
+        self.ask("warm up")
+
+    def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
+        t0 = time.perf_counter()
+        question = " ".join((question or "").split())
+        resolved = resolve_follow_up(question, history)
+        lang = question_language(resolved)
+        foreign = lang != "en"
+        qv = self.retriever.embed(resolved)
+        hits = self.retriever.search(resolved, top_k or self.settings.top_k, qv, foreign)
+        t1 = time.perf_counter()
+        cands = compose.candidates(hits)
+        weights = compose.term_weights(resolved, self.index.lexical, len(self.index.chunks))
+        if resolved != question:  # a follow-up: its own words say what is asked now
+            own = set(tokenize(question))
+            weights = {t: w * (3.0 if t in own else 1.0) for t, w in weights.items()}
+        if cands:
+            if foreign and self.multi is not None:
+                sims = self.multi.encode_queries([c.text for c in cands]) @ qv.ml
+            else:
+                sims = self.main.encode_queries([c.text for c in cands]) @ qv.main
+        else:
+            sims = np.zeros(0)
+        scored = compose.score_candidates(cands, sims, weights, foreign)
+        strength = scored[0].score if scored else 0.0
+        refused = strength < self.settings.refuse_below or not hits
+        if refused:
+            text, citations = compose.refusal_text(hits), []
+        else:
+            chosen = compose.extend_list_intros(compose.select(scored, self.settings.max_answer_sentences), hits)
+            text, citations = compose.cite(chosen, hits, self.page_labels)
+        t2 = time.perf_counter()
+        return Answer(question=question, text=text, citations=tuple(citations), hits=tuple(hits),
+                      refused=refused,
+                      timings_ms={"retrieve": 1000 * (t1 - t0), "answer": 1000 * (t2 - t1),
+                                  "total": 1000 * (t2 - t0)},
+                      resolved_question=resolved, strength=strength)

@@ -1,0 +1,177 @@
+"""Corpus folder → index folder: read, chunk, embed (only what changed), save atomically.
+
+Re-running on an unchanged corpus re-embeds nothing: chunks and vectors of every file whose
+path and bytes are unchanged are taken from the previous index (when it was built with the same
+settings). A file that cannot be read is reported with its outcome and skipped; the build goes
+on. Two builds of the same index cannot run at once (a lock file beside the index).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .chunk import chunk_document
+from .config import Settings
+from .embed import Embedder, make_embedder
+from .errors import IndexLockedError, QAError
+from .index import Index, build_date, remove_stale_temporaries, save_index
+from .ingest import read_document, scan_corpus
+from .errors import IngestError
+from .lexical import LexicalIndex
+
+# progress(stage, done, total): stages "read", "embed"
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass
+class BuildReport:
+    index_dir: Path
+    files: list[dict] = field(default_factory=list)  # one entry per file, as in the manifest
+    passed_over: list[tuple[str, str]] = field(default_factory=list)
+    reused_files: int = 0
+    embedded_chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def indexed(self) -> list[dict]:
+        return [f for f in self.files if f["outcome"].startswith("indexed")]
+
+    @property
+    def skipped(self) -> list[dict]:
+        return [f for f in self.files if not f["outcome"].startswith("indexed")]
+
+    @property
+    def pages(self) -> int:
+        return sum(f["pages"] for f in self.indexed)
+
+    @property
+    def chunks(self) -> int:
+        return sum(f["chunks"] for f in self.indexed)
+
+
+def _previous(index_dir: Path, settings: Settings) -> Index | None:
+    """The existing index when it can donate chunks and vectors (same settings), else None."""
+    try:
+        return Index.load(index_dir, settings)
+    except QAError:
+        return None
+
+
+def build_index(corpus_dir: Path | str, index_dir: Path | str, settings: Settings | None = None,
+                passwords: dict[str, str] | None = None, progress: ProgressFn | None = None,
+                embedders: tuple[Embedder, Embedder | None] | None = None) -> BuildReport:
+    from filelock import FileLock, Timeout
+
+    settings = settings or Settings.from_env()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    if not corpus_dir.is_dir():
+        raise QAError(f"corpus folder not found: {corpus_dir}")
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir.parent / f".{index_dir.name}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise IndexLockedError(f"another build of {index_dir} is running; wait for it to finish "
+                               f"(lock file {lock.lock_file})")
+    try:
+        remove_stale_temporaries(index_dir)
+        return _build(corpus_dir, index_dir, settings, passwords or {}, progress, embedders)
+    finally:
+        lock.release()
+
+
+def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> BuildReport:
+    t0 = time.perf_counter()
+    report = BuildReport(index_dir)
+    sources, report.passed_over = scan_corpus(corpus_dir)
+    if not sources:
+        raise QAError(f"no readable files (.pdf .md .txt .html) in {corpus_dir}")
+    main, multi = embedders or (make_embedder(settings.model, settings.precision),
+                                make_embedder(settings.multilingual_model) if settings.multilingual_model else None)
+    old = _previous(index_dir, settings)
+    old_files = {f["doc_id"]: f for f in (old.manifest["files"] if old else []) if f.get("chunks")}
+    old_rows: dict[str, list[int]] = {}
+    if old:
+        for i, c in enumerate(old.chunks):
+            old_rows.setdefault(c.doc_id, []).append(i)
+    old_vecs = old.vectors("main") if old else None
+    old_vecs_ml = old.vectors("ml") if old and old.dense_ml is not None else None
+
+    from .ingest import doc_id_for
+    per_file: list[tuple[dict, list, np.ndarray | None, np.ndarray | None]] = []
+    for n, src in enumerate(sources, 1):
+        did = doc_id_for(src.rel, src.sha256)
+        entry = {"path": src.rel, "sha256": src.sha256, "doc_id": did, "size": src.size}
+        if did in old_files and did in old_rows and src.rel not in passwords:
+            rows = old_rows[did]
+            entry.update({k: v for k, v in old_files[did].items() if k not in entry})
+            per_file.append((entry, [old.chunks[i] for i in rows], old_vecs[rows],
+                             old_vecs_ml[rows] if old_vecs_ml is not None and multi else None))
+            report.reused_files += 1
+        else:
+            try:
+                doc = read_document(src, passwords.get(src.rel) or passwords.get(src.path.name))
+                chunks = chunk_document(doc, main.count_tokens, settings.chunk_tokens,
+                                        settings.chunk_overlap_sentences)
+                if not chunks:
+                    raise IngestError(src.rel, "no text", "nothing to index after extraction")
+                entry.update(title=doc.title, outcome="indexed with warnings" if doc.warnings else "indexed",
+                             warnings=list(doc.warnings), pages=len(doc.pages) if doc.paged else 0,
+                             paged=doc.paged, chunks=len(chunks), page_labels=list(doc.page_labels))
+                per_file.append((entry, chunks, None, None))
+            except IngestError as e:
+                entry.update(title="", outcome=e.outcome, reason=e.reason, warnings=[], pages=0, chunks=0)
+                per_file.append((entry, [], None, None))
+        if progress:
+            progress("read", n, len(sources))
+
+    todo = [c for entry, chunks, vecs, _ in per_file if vecs is None for c in chunks]
+    total = len(todo)
+    done = [0]
+
+    def tick(k):
+        done[0] += k
+        if progress:
+            progress("embed", min(done[0], total), total)
+
+    new_main = main.encode_passages([c.text for c in todo], tick) if todo else None
+    new_ml = multi.encode_passages([c.text for c in todo]) if todo and multi else None
+    report.embedded_chunks = total
+
+    chunks_all, vecs_all, ml_all, k = [], [], [], 0
+    for entry, chunks, vecs, vecs_ml in per_file:
+        report.files.append(entry)
+        if not chunks:
+            continue
+        if vecs is None:
+            vecs = new_main[k:k + len(chunks)]
+            vecs_ml = new_ml[k:k + len(chunks)] if new_ml is not None else None
+            k += len(chunks)
+        chunks_all += chunks
+        vecs_all.append(vecs)
+        if multi:
+            ml_all.append(vecs_ml)
+    if not chunks_all:
+        raise QAError(f"none of the {len(sources)} files in {corpus_dir} could be indexed; "
+                      "the previous index (if any) is unchanged")
+    lexical = LexicalIndex.build([c.text for c in chunks_all])
+    manifest = {
+        "created": build_date(),
+        "corpus_dir": str(corpus_dir),
+        "corpus_path": str(corpus_dir.resolve()),
+        "settings": settings.index_part(), "fingerprint": settings.fingerprint(),
+        "model": {"name": main.name, "dim": main.dim},
+        "multilingual_model": {"name": multi.name, "dim": multi.dim} if multi else None,
+        "files": report.files,
+        "passed_over": [{"path": p, "reason": r} for p, r in report.passed_over],
+        "counts": {"documents": len(report.indexed), "pages": report.pages, "chunks": len(chunks_all),
+                   "skipped": len(report.skipped)},
+    }
+    save_index(index_dir, manifest, chunks_all, np.concatenate(vecs_all),
+               np.concatenate(ml_all) if multi else None, lexical)
+    report.seconds = time.perf_counter() - t0
+    return report

@@ -1,0 +1,183 @@
+"""The `qa` command line: build / ask / info / verify / eval.
+
+Errors a user can cause are QAError subclasses; they are printed as one line on stderr with a
+non-zero exit, never as a traceback.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .errors import QAError
+
+DEFAULT_INDEX = "index/seed"
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except QAError as e:
+            click.secho(f"error: {e}", fg="red", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qa")
+def main():
+    """Cited answers from a folder of reports, offline.
+
+    \b
+    qa build corpus --index index/seed        build (or update) an index
+    qa ask "How were projects funded?"        ask; every sentence cites its source
+    qa info --index index/seed                what an index holds
+    """
+
+
+def _parse_passwords(pairs: tuple[str, ...], passwords_file: str | None) -> dict[str, str]:
+    out = {}
+    lines = list(pairs)
+    if passwords_file:
+        lines += [ln.strip() for ln in Path(passwords_file).read_text(encoding="utf-8").splitlines()
+                  if ln.strip() and not ln.startswith("#")]
+    for p in lines:
+        if "=" not in p:
+            raise QAError(f"--password wants FILE=SECRET, got {p!r}")
+        name, secret = p.split("=", 1)
+        out[name.strip()] = secret
+    return out
+
+
+@main.command()
+@click.argument("corpus_dir", type=click.Path(file_okay=False))
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, help="index folder to write")
+@click.option("--password", "passwords", multiple=True, metavar="FILE=SECRET",
+              help="password of an encrypted PDF (file name or path relative to the corpus); repeatable")
+@click.option("--passwords-file", type=click.Path(dir_okay=False, exists=True),
+              help="a file of FILE=SECRET lines")
+def build(corpus_dir, index_dir, passwords, passwords_file):
+    """Build or update the index of CORPUS_DIR (only changed files are re-read and re-embedded)."""
+    from .build import build_index
+
+    bars: dict[str, object] = {}
+
+    def progress(stage, done, total):
+        label = {"read": "Reading files ", "embed": "Embedding     "}[stage]
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    report = build_index(corpus_dir, index_dir, Settings.from_env(),
+                         _parse_passwords(passwords, passwords_file), progress)
+    for bar in bars.values():
+        if not bar.finished:
+            bar.__exit__(None, None, None)
+    click.echo(f"\nIndex {index_dir}: {len(report.indexed)} file(s), {report.pages} PDF page(s), "
+               f"{report.chunks} chunks in {report.seconds:.1f} s "
+               f"({report.reused_files} unchanged file(s) reused, {report.embedded_chunks} chunks embedded)")
+    for f in report.files:
+        if f["outcome"] == "indexed with warnings":
+            click.echo(f"  warning  {f['path']}: {'; '.join(f['warnings'])}")
+    for f in report.skipped:
+        click.secho(f"  skipped  {f['path']}: {f['outcome']} — {f.get('reason', '')}", fg="yellow")
+    for path, reason in report.passed_over:
+        click.echo(f"  ignored  {path}: {reason}")
+
+
+def _print_answer(ans) -> None:
+    if ans.refused:
+        click.secho(ans.text, fg="yellow")
+        if ans.hits:
+            click.echo("\nClosest passages:")
+            for h in ans.hits[:3]:
+                c = h.chunk
+                where = f", p. {c.page_start}" if c.page_start else ""
+                click.echo(f"  - {c.title}{where}: {' '.join(c.text.split())[:200]}…")
+        if ans.suggestions:
+            click.echo("\nQuestions these reports can answer:")
+            for s in ans.suggestions:
+                click.echo(f"  - {s}")
+        return
+    click.echo(ans.text)
+    click.echo("\nSources:")
+    for c in ans.citations:
+        where = ""
+        if c.pages:
+            where = f", p. {'-'.join(str(p) for p in sorted({c.pages[0], c.pages[-1]}))}"
+            if c.page_labels and c.page_labels != [str(p) for p in c.pages]:
+                where += f" (printed {c.page_labels[0]})"
+        click.echo(f"[{c.n}] {c.title} ({c.path}{where})")
+        click.echo(f"    “{' '.join(c.quote.split())}”")
+
+
+@main.command()
+@click.argument("question")
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True)
+@click.option("--top-k", type=click.IntRange(1, 50), default=None, help="passages to retrieve [default: 5]")
+@click.option("--json", "as_json", is_flag=True, help="print the JSON contract (see DESIGN.md)")
+def ask(question, index_dir, top_k, as_json):
+    """Answer QUESTION from the index, citing every sentence."""
+    from .assistant import Assistant
+
+    if not question.strip():
+        raise QAError("the question is empty")
+    ans = Assistant.load(index_dir).ask(question, top_k=top_k)
+    if as_json:
+        click.echo(json.dumps(ans.to_dict(), ensure_ascii=False))
+    else:
+        _print_answer(ans)
+
+
+@main.command()
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def info(index_dir, as_json):
+    """Show what an index holds: documents, pages, chunks, model, build date, file outcomes."""
+    from .index import read_manifest, recover_interrupted_swap
+
+    recover_interrupted_swap(Path(index_dir))
+    m = read_manifest(Path(index_dir))
+    if as_json:
+        click.echo(json.dumps({k: v for k, v in m.items() if k != "files_sha256"}, ensure_ascii=False, indent=1))
+        return
+    c = m["counts"]
+    click.echo(f"Index      {index_dir}")
+    click.echo(f"Built      {m['created']} from {m.get('corpus_dir')}  (qa {m.get('qa_version')})")
+    ml = m.get("multilingual_model")
+    click.echo(f"Model      {m['model']['name']} ({m['model']['dim']}-d)"
+               + (f" + {ml['name']} ({ml['dim']}-d, multilingual)" if ml else ""))
+    click.echo(f"Holds      {c['documents']} document(s), {c['pages']} PDF page(s), {c['chunks']} chunks"
+               + (f"; {c['skipped']} file(s) skipped" if c.get("skipped") else ""))
+    click.echo("")
+    for f in m["files"]:
+        detail = f["title"] if f["outcome"].startswith("indexed") else f.get("reason", "")
+        size = f"{f['pages']} p., {f['chunks']} chunks" if f["pages"] else f"{f['chunks']} chunks"
+        click.echo(f"  {f['outcome']:<22} {f['path']}  [{size if f['chunks'] else '-'}]  {detail}")
+        for w in f.get("warnings") or []:
+            click.echo(f"  {'':<22}   ! {w}")
+
+
+@main.command()
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True)
+def verify(index_dir):
+    """Check an index folder (e.g. copied from a USB stick) against its manifest."""
+    from .index import verify_index
+
+    problems = verify_index(Path(index_dir))
+    if problems:
+        for p in problems:
+            click.secho(f"  problem  {p}", fg="red", err=True)
+        raise QAError(f"{index_dir} failed verification ({len(problems)} problem(s)); rebuild it with qa build")
+    click.echo(f"{index_dir}: OK (files match the manifest, vectors match chunks)")
+
+
+if __name__ == "__main__":
+    main()

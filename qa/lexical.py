@@ -1,0 +1,126 @@
+"""BM25 over chunk text (bm25s), with a tokeniser that works across scripts.
+
+Latin-script words are lower-cased, stripped of accents and Snowball-stemmed; Hangul and
+Chinese/Japanese runs, which have no spaces between words and particles, become overlapping
+character bigrams ("표준프레임워크" → 표준 준프 프레 …) so a question matches a phrase whatever
+particle is attached. Saved with bm25s's plain .npy/.json files (no pickle).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+_TOKEN = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+|[\u3040-\u30ff\u3400-\u9fff]+|[^\W_]+(?:[.,'’][^\W_]+)*")
+_CJK = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u9fff]")
+
+# Function words of the languages our users ask in; too common to tell passages apart.
+_EN = set("""a an and are as at be been but by can could did do does for from had has have how i if in into is
+it its of on or our so such than that the their them then there these they this those to was we were what
+when where which who whom why will with would about also any may might must should shall not no yes more
+most other some according per via using used use made make based between within without under over after
+before""".split())
+_FR = set("""le la les un une des du de et est en au aux que qui quoi quel quelle quels quelles dans pour par
+sur avec sont ce ces cette il elle ils elles ne pas plus ou se sa son ses leur leurs nous vous on d l qu s c
+comment pourquoi selon""".split())
+_ES = set("""el la los las del y es por con para una unos unas al lo como qué cuál cuáles cómo se su sus más o
+según que de en un le""".split())
+STOPWORDS = frozenset(_EN | _FR | _ES)
+_VI = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+
+
+def question_language(text: str) -> str:
+    """'en', 'fr', 'es', 'ko', 'vi' or 'other': enough to pick a retrieval route, not a full detector."""
+    if re.search(r"[\uac00-\ud7a3]", text):
+        return "ko"
+    if len(_VI.findall(text)) >= 2:
+        return "vi"
+    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text):
+        return "other"
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    votes = {"en": sum(w in _EN for w in words), "fr": sum(w in _FR for w in words),
+             "es": sum(w in _ES for w in words)}
+    if re.search(r"[¿¡ñ]", text):
+        votes["es"] += 2
+    if re.search(r"[àâçèêëîïôùûœ]", text.lower()):
+        votes["fr"] += 1
+    best = max(votes, key=votes.get)
+    return best if votes[best] > votes["en"] else "en"
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+    return Stemmer.Stemmer("english")
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents: 'Gouvernement' → 'gouvernement', 'é' → 'e'."""
+    word = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in word if not unicodedata.combining(c))
+
+
+def tokenize(text: str) -> list[str]:
+    """Index terms of `text`; the same function serves passages and questions."""
+    out: list[str] = []
+    stem = _stemmer().stemWord
+    for tok in _TOKEN.findall(text):
+        if _CJK.match(tok):
+            if len(tok) == 1:
+                out.append(tok)
+            else:
+                out.extend(tok[i:i + 2] for i in range(len(tok) - 1))
+            continue
+        w = _fold(tok).replace("’", "'")
+        if "'" in w:  # "korea's" → "korea"; "d'accès" → "acces"
+            head, _, tail = w.partition("'")
+            w = tail if len(head) <= 2 else head
+        if w in STOPWORDS or not w:
+            continue
+        out.append(stem(w) if w.isalpha() else w)
+    return out
+
+
+class LexicalIndex:
+    """BM25 scores of every chunk for a question."""
+
+    def __init__(self, bm25):
+        self._bm25 = bm25
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> "LexicalIndex":
+        import bm25s
+        bm25 = bm25s.BM25()
+        corpus = [tokenize(t) or [""] for t in texts]
+        bm25.index(corpus, show_progress=False)
+        return cls(bm25)
+
+    def save(self, folder: Path) -> None:
+        self._bm25.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        import bm25s
+        return cls(bm25s.BM25.load(str(folder), show_progress=False, verbosity=0))
+
+    def scores(self, question: str) -> np.ndarray:
+        terms = tokenize(question)
+        n = self._bm25.scores["num_docs"]
+        if not terms:
+            return np.zeros(n, np.float32)
+        return np.asarray(self._bm25.get_scores(terms), np.float32)
+
+    def vocabulary(self) -> dict:
+        return self._bm25.vocab_dict
+
+    def document_frequency(self, term: str) -> int:
+        """Chunks containing `term` (0 when unknown)."""
+        idx = self._bm25.vocab_dict.get(term)
+        if idx is None:
+            return 0
+        indptr = self._bm25.scores["indptr"]
+        return int(indptr[idx + 1] - indptr[idx])

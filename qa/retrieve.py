@@ -1,0 +1,96 @@
+"""Question → ranked Hits: dense (English model), dense (multilingual model) and BM25 rankings,
+fused by reciprocal rank fusion.
+
+RRF (Cormack, Clarke & Büttcher 2009) adds 1 / (k + rank) over the rankings a passage appears
+in. It needs no score calibration between retrievers, which matters here: cosine, USE cosine
+and BM25 live on unrelated scales. k = 60 is the value of the paper; a larger k flattens the
+advantage of the very top ranks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .config import Settings
+from .embed import Embedder
+from .index import Index
+from .types import Hit
+
+
+def rrf(rankings: Sequence[Sequence[int]], k: int = 60,
+        weights: Sequence[float] | None = None) -> list[tuple[int, float]]:
+    """Fuse rankings (lists of ids, best first) into [(id, score)], best first.
+
+    score(id) = Σ_r weight_r / (k + rank_r(id)), rank 1-based; ties keep the order in which ids
+    were first seen, so the result is deterministic.
+    """
+    weights = list(weights) if weights is not None else [1.0] * len(rankings)
+    if len(weights) != len(rankings):
+        raise ValueError("one weight per ranking")
+    scores: dict[int, float] = {}
+    for ranking, w in zip(rankings, weights):
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + w / (k + rank)
+    return sorted(scores.items(), key=lambda kv: -kv[1])
+
+
+def top_ids(scores: np.ndarray, n: int) -> list[int]:
+    """Indices of the n largest positive scores, best first."""
+    n = min(n, len(scores))
+    if n <= 0:
+        return []
+    part = np.argpartition(-scores, n - 1)[:n]
+    part = part[np.argsort(-scores[part], kind="stable")]
+    return [int(i) for i in part if scores[i] > 0]
+
+
+@dataclass
+class QueryVectors:
+    main: np.ndarray  # (dim,) unit vector in the main embedder's space
+    ml: np.ndarray | None
+
+
+class Retriever:
+    def __init__(self, index: Index, main: Embedder, multi: Embedder | None, settings: Settings):
+        self.index, self.main, self.multi, self.settings = index, main, multi, settings
+        # kept once per index: cosine of a question with any candidate, without a faiss round-trip
+        self._vecs = index.vectors("main")
+        self._vecs_ml = index.vectors("ml") if index.dense_ml is not None and multi else None
+
+    def embed(self, question: str) -> QueryVectors:
+        q = self.main.encode_queries([question])[0]
+        qm = self.multi.encode_queries([question])[0] if self._vecs_ml is not None else None
+        return QueryVectors(q, qm)
+
+    def rankings(self, question: str, qv: QueryVectors, depth: int) -> dict[str, list[int]]:
+        out = {}
+        _, ids = self.index.dense.search(qv.main[None, :].astype(np.float32), depth)
+        out["dense"] = [int(i) for i in ids[0] if i >= 0]
+        if qv.ml is not None:
+            _, ids = self.index.dense_ml.search(qv.ml[None, :].astype(np.float32), depth)
+            out["multilingual"] = [int(i) for i in ids[0] if i >= 0]
+        out["lexical"] = top_ids(self.index.lexical.scores(question), depth)
+        return out
+
+    def search(self, question: str, top_k: int | None = None, qv: QueryVectors | None = None,
+               foreign: bool = False) -> list[Hit]:
+        s = self.settings
+        top_k = top_k or s.top_k
+        qv = qv or self.embed(question)
+        ranks = self.rankings(question, qv, s.candidates)
+        weight_of = dict(zip(("dense", "multilingual", "lexical"),
+                             s.weights_foreign if foreign else s.weights_english))
+        names = list(ranks)
+        weights = [weight_of[n] for n in names]
+        fused = rrf([ranks[n] for n in names], k=s.rrf_k, weights=weights)
+        best_possible = sum(weights) / (s.rrf_k + 1)
+        pos = {n: {cid: r for r, cid in enumerate(ranks[n], 1)} for n in names}
+        hits = []
+        for cid, score in fused[:top_k]:
+            sim = float(self._vecs[cid] @ qv.main) if len(self._vecs) else 0.0
+            hits.append(Hit(chunk=self.index.chunks[cid], score=score / best_possible,
+                            dense_rank=pos["dense"].get(cid), lexical_rank=pos["lexical"].get(cid),
+                            similarity=sim))
+        return hits

@@ -1,0 +1,42 @@
+"""Shared fixtures. Plumbing tests use the hash embedder (instant); quality tests use the real
+model and are marked `slow` (they still run by default: they are the point of the product)."""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def hash_settings():
+    from qa.config import Settings
+    return Settings(model="hash", multilingual_model="", refuse_below=0.0)
+
+
+@pytest.fixture
+def mini_corpus(tmp_path):
+    dst = tmp_path / "corpus"
+    shutil.copytree(DATA / "mini", dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory):
+    """The seed corpus indexed with the real models, once per test session."""
+    from qa.build import build_index
+    from qa.config import Settings
+    out = tmp_path_factory.mktemp("idx") / "seed"
+    build_index(ROOT / "corpus", out, Settings())
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_assistant(seed_index):
+    from qa.assistant import Assistant
+    return Assistant.load(seed_index)

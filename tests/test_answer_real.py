@@ -1,0 +1,57 @@
+"""The real models on the seed corpus: the product's promises, checked end to end."""
+import json
+import re
+
+import pytest
+
+from tests.conftest import ROOT
+
+DOCS = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "corpus").iterdir()}
+
+
+def _flat(s):
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def test_funding_question_cites_the_fund_verbatim(seed_assistant):
+    d = seed_assistant.ask("How were Korea's e-Government projects funded?").to_dict()
+    assert not d["refused"]
+    assert "Informatization Promotion Fund" in d["answer"]
+    assert any(c["doc"] == "002_e58447c9ee9a54cf.txt" and "Informatization Promotion Fund" in c["quote"]
+               for c in d["citations"])
+    for c in d["citations"]:
+        assert _flat(c["quote"]) in _flat(DOCS[c["doc"]])  # verbatim
+        assert f"[{c['n']}]" in d["answer"]
+    # every sentence of the answer carries a citation
+    for sentence in re.split(r"(?<=\])\s+", d["answer"].strip()):
+        assert re.search(r"\[\d+\]$", sentence)
+
+
+def test_contract_shape(seed_assistant):
+    d = json.loads(json.dumps(seed_assistant.ask("What lessons can other countries learn?").to_dict()))
+    assert set(d) >= {"question", "answer", "refused", "citations", "passages", "timings_ms"}
+    assert isinstance(d["refused"], bool) and isinstance(d["answer"], str)
+    for c in d["citations"]:
+        assert set(c) >= {"n", "doc", "title", "pages", "quote", "chunk_id"}
+    for p in d["passages"]:
+        assert set(p) >= {"doc", "title", "pages", "text", "score", "chunk_id"}
+        assert isinstance(p["score"], float)
+    assert [c["n"] for c in d["citations"]] == list(range(1, len(d["citations"]) + 1))
+    assert set(d["timings_ms"]) == {"retrieve", "answer", "total"}
+
+
+@pytest.mark.parametrize("q", ["How do I bake sourdough bread?", "What is the population of Vietnam?",
+                               "Who won the 2018 football World Cup?"])
+def test_off_topic_questions_are_refused_with_what_was_found(seed_assistant, q):
+    d = seed_assistant.ask(q).to_dict()
+    assert d["refused"] and d["citations"] == []
+    assert "not found" in d["answer"].lower()
+    assert d["passages"]  # the nearest passages are still shown
+
+
+def test_follow_up_uses_the_previous_turn(seed_assistant):
+    alone = seed_assistant.ask("And how was it funded?")
+    follow = seed_assistant.ask("And how was it funded?", history=["What drove Korea's e-Government success?"])
+    assert "Korea" in follow.resolved_question
+    assert "Informatization Promotion Fund" in follow.text
+    assert follow.to_dict()["citations"]

@@ -1,0 +1,61 @@
+from hypothesis import given, settings, strategies as st
+
+from qa.chunk import chunk_document, find_headings, sentence_spans, whitespace_counter
+from qa.embed import MiniLMEmbedder
+from qa.types import Document
+
+words = st.text(alphabet=st.sampled_from("abcdefghij한국어 .,!?\n:;-•"), min_size=0, max_size=12)
+page_text = st.lists(words, min_size=0, max_size=120).map(" ".join)
+
+
+def doc(pages, paged=True):
+    return Document(doc_id="d1", path="x.pdf", title="X", pages=tuple(pages), paged=paged)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(page_text, min_size=1, max_size=4), st.integers(8, 60), st.integers(0, 2))
+def test_spans_reproduce_text_and_fit_the_limit(pages, limit, overlap):
+    d = doc(pages)
+    chunks = chunk_document(d, whitespace_counter, max_tokens=limit, overlap=overlap)
+    for c in chunks:
+        assert d.text[c.start:c.end] == c.text
+        assert c.text.strip()
+        assert whitespace_counter([c.text])[0] <= limit or len(c.text.split()) == 1
+        assert c.page_start == c.page_end  # never crosses a page
+        assert d.pages[c.page_start - 1].strip()
+    # every non-blank word of the document lands in some chunk
+    covered = set()
+    for c in chunks:
+        covered.update(range(c.start, c.end))
+    for i, ch in enumerate(d.text):
+        if not ch.isspace():
+            assert i in covered
+
+
+def test_real_tokenizer_never_truncates_long_text():
+    emb = MiniLMEmbedder()
+    text = " ".join(["Interoperability frameworks require governance, standards and funding."] * 80)
+    text += " " + "x" * 3000  # one unbreakable token run
+    d = doc([text], paged=False)
+    chunks = chunk_document(d, emb.count_tokens, max_tokens=200)
+    assert len(chunks) > 3
+    assert max(emb.count_tokens([c.text for c in chunks])) <= 200
+
+
+def test_sentences_split_on_punctuation_and_short_lines():
+    text = "E-Government of Korea\n2009.07.07 COUNT 3812\nThe e-Government of Korea is cited. Korea leads (e.g. in 2001). It grew fast!"
+    got = [text[s:e] for s, e in sentence_spans(text)]
+    assert got[0] == "E-Government of Korea"
+    assert got[1] == "2009.07.07 COUNT 3812"
+    assert "The e-Government of Korea is cited." in got
+    assert got[-1] == "It grew fast!"
+
+
+def test_headings_and_page_provenance():
+    d = Document(doc_id="d", path="a.md", title="A", paged=False,
+                 pages=("# Title\n\nIntro text here.\n\n## Funding\n\nThe fund paid for it.",))
+    chunks = chunk_document(d, whitespace_counter, max_tokens=8, overlap=0)
+    fund = next(c for c in chunks if "fund paid" in c.text)
+    assert fund.heading == "Funding"
+    assert fund.page_start is None
+    assert [h for _, h in find_headings(d)] == ["Title", "Funding"]

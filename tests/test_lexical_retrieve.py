@@ -1,0 +1,48 @@
+from qa.lexical import LexicalIndex, question_language, tokenize
+from qa.retrieve import rrf
+
+
+def test_rrf_on_hand_made_rankings():
+    fused = rrf([[1, 2, 3], [3, 1, 4]], k=60)
+    scores = dict(fused)
+    assert [i for i, _ in fused][:2] == [1, 3]  # 1: ranks 1+2; 3: ranks 3+1
+    assert abs(scores[1] - (1 / 61 + 1 / 62)) < 1e-12
+    assert abs(scores[4] - 1 / 63) < 1e-12
+    assert set(scores) == {1, 2, 3, 4}
+
+
+def test_rrf_weights_and_constant():
+    # with a heavy weight on the second ranking its winner leads
+    assert rrf([[1, 2], [2, 1]], k=10, weights=[1.0, 3.0])[0][0] == 2
+    # a small k rewards the very top more than a large one
+    small = dict(rrf([[1, 2], [2, 3]], k=1))
+    large = dict(rrf([[1, 2], [2, 3]], k=1000))
+    assert small[1] / small[3] > large[1] / large[3]
+
+
+def test_korean_tokens_match_across_particles():
+    a = set(tokenize("표준프레임워크는 아파치 라이선스를 따른다"))
+    b = set(tokenize("표준프레임워크의 라이선스"))
+    assert {"표준", "프레", "워크", "라이"} <= a & b
+
+
+def test_accents_case_and_stems():
+    assert tokenize("Maturité des SERVICES") == tokenize("maturite des service")
+    assert tokenize("funded")[0] == tokenize("Fund")[0]
+    assert "the" not in tokenize("the fund")
+
+
+def test_bm25_ranks_the_matching_passage_first():
+    idx = LexicalIndex.build(["Korea financed projects through a promotion fund.",
+                              "Estonia built the X-Road data exchange layer.",
+                              "표준프레임워크 공통컴포넌트 개발"])
+    assert idx.scores("How were projects funded?").argmax() == 0
+    assert idx.scores("공통컴포넌트는 무엇인가").argmax() == 2
+    assert idx.document_frequency(tokenize("X-Road")[0]) == 1
+
+
+def test_question_language():
+    assert question_language("How were projects funded?") == "en"
+    assert question_language("¿Qué porcentaje de países tenía una organización?") == "es"
+    assert question_language("Quels sont les niveaux de maturité ?") == "fr"
+    assert question_language("표준프레임워크는 무엇인가요?") == "ko"
