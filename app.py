@@ -1,64 +1,237 @@
-"""Streamlit app: ask the reports, get answers whose every sentence cites its source.
+"""Streamlit app: ask the reports in a chat; every answer sentence cites its source.
 
-Thin on purpose: widgets and one call into `qa`. Run with `make run` (see README).
+Thin on purpose: widgets, session state and calls into `qa` (no retrieval logic here).
+Run with `make run`. Modes: `?embed=true` (inside an event page's iframe), `?kiosk=1` or
+QA_KIOSK=1 (no settings, large starter questions, fresh conversation after inactivity).
 """
 from __future__ import annotations
 
+import html
 import os
+import time
 from pathlib import Path
 
 import streamlit as st
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+from qa.briefing import briefing_markdown  # noqa: E402
 from qa.errors import QAError  # noqa: E402
+from qa.feedback import FeedbackStore  # noqa: E402
 
 INDEX_ROOT = Path(os.environ.get("QA_INDEX_ROOT", "index"))
+KIOSK_IDLE_S = int(os.environ.get("QA_KIOSK_IDLE_SECONDS", "180"))
 
-st.set_page_config(page_title="qa — e-government reports", page_icon="📚", layout="centered")
+st.set_page_config(page_title="Ask the reports", page_icon="📚", layout="centered")
+params = st.query_params
+kiosk = params.get("kiosk", "") in ("1", "true") or os.environ.get("QA_KIOSK", "") in ("1", "true")
 
 
-@st.cache_resource(show_spinner="Loading the index and the model…")
-def load_assistant(index_dir: str):
+@st.cache_resource(show_spinner="Loading the reports and the language model…")
+def load_assistant(index_dir: str, built: str):
+    """One assistant per index (and build) per server, warmed so the first question is fast."""
     from qa.assistant import Assistant
     a = Assistant.load(index_dir)
     a.warm()
     return a
 
 
-def indexes() -> list[str]:
+@st.cache_resource
+def feedback_store():
+    return FeedbackStore()
+
+
+def available_indexes() -> list[str]:
     if not INDEX_ROOT.is_dir():
         return []
     return sorted(p.name for p in INDEX_ROOT.iterdir() if (p / "manifest.json").exists())
 
 
-names = indexes()
+def ask_next(question: str):
+    """Button callback: runs before the script, so the question is asked in this very rerun."""
+    st.session_state.pending = question
+
+
+def reset_conversation():
+    st.session_state.turns = []
+    st.session_state.last_active = time.time()
+
+
+def highlighted_passage(passage: str, quote: str) -> str:
+    """Passage as escaped HTML with the quoted sentence marked; corpus text is never trusted HTML."""
+    i = passage.find(quote)
+    if i < 0:
+        return html.escape(passage)
+    return (html.escape(passage[:i]) + "<mark>" + html.escape(quote) + "</mark>"
+            + html.escape(passage[i + len(quote):]))
+
+
+def original_file(manifest: dict, rel: str) -> Path | None:
+    root = Path(manifest.get("corpus_path") or manifest.get("corpus_dir") or "")
+    p = (root / rel).resolve()
+    return p if root and p.is_file() and root.resolve() in p.parents else None
+
+
+def show_sources(ans, manifest: dict, key: str):
+    passages = {h.chunk.chunk_id: h.chunk for h in ans.hits}
+    for c in ans.citations:
+        where = f" — page {c.pages[0]}" if c.pages else ""
+        if c.page_labels and c.pages and c.page_labels[0] != str(c.pages[0]):
+            where += f" (printed {c.page_labels[0]})"
+        with st.expander(f"[{c.n}] {c.title}{where}"):
+            chunk = passages.get(c.chunk_id)
+            body = highlighted_passage(chunk.text, c.quote) if chunk else html.escape(c.quote)
+            st.markdown(f"<div class='qa-passage'>{body}</div>", unsafe_allow_html=True)
+            st.caption(f"{c.path}" + (f", PDF page {c.pages[0]}" if c.pages else ""))
+            f = original_file(manifest, c.path)
+            if f is not None:
+                st.download_button("Open the original file", f.read_bytes(), file_name=f.name,
+                                   key=f"dl-{key}-{c.n}",
+                                   help="Downloads the report; PDF viewers open it at the first page — "
+                                        f"go to page {c.pages[0]}" if c.pages else "Downloads the report")
+
+
+def show_refusal(ans, key: str):
+    st.warning(ans.text, icon="🔎")
+    if ans.hits:
+        st.markdown("**Closest passages found**")
+        for h in ans.hits[:3]:
+            page = f", p. {h.chunk.page_start}" if h.chunk.page_start else ""
+            with st.expander(f"{h.chunk.title}{page}"):
+                st.text(h.chunk.text)
+    if ans.suggestions:
+        st.markdown("**Questions these reports can answer**")
+        for i, s in enumerate(ans.suggestions):
+            st.button(s, key=f"sugg-{key}-{i}", on_click=ask_next, args=(s,))
+
+
+def show_feedback(turn: int, ans, index_name: str):
+    done = st.session_state.setdefault("rated", {})
+    if turn in done:
+        st.caption("Thanks for the feedback.")
+        return
+    cols = st.columns([1, 1, 6])
+    comment = cols[2].text_input("Comment (optional)", key=f"fb-comment-{turn}", label_visibility="collapsed",
+                                 placeholder="Optional comment on this answer")
+    for col, rating, label in ((cols[0], 1, "👍"), (cols[1], -1, "👎")):
+        if col.button(label, key=f"fb-{rating}-{turn}", help="Helpful" if rating > 0 else "Not helpful"):
+            cites = "; ".join(f"[{c.n}] {c.path} p{c.pages}" for c in ans.citations)
+            feedback_store().add(index_name, ans.question, ans.text, rating, comment, cites)
+            done[turn] = rating
+            st.rerun()
+
+
+# ---------------------------------------------------------------- page
+st.markdown("""<style>.qa-passage{white-space:pre-wrap;font-size:0.92rem;line-height:1.45}
+mark{background:#fde68a;padding:0 2px}</style>""", unsafe_allow_html=True)
+if kiosk:
+    st.markdown("""<style>[data-testid="stSidebar"],[data-testid="collapsedControl"]{display:none}
+    .stButton button{font-size:1.25rem;padding:0.8rem 1rem;width:100%;text-align:left}</style>""",
+                unsafe_allow_html=True)
+
+names = available_indexes()
 if not names:
-    st.error(f"No index found under `{INDEX_ROOT}/`. Build one first:\n\n"
+    st.error(f"No index found under `{INDEX_ROOT}/`. Build one first, for example:\n\n"
              "```\nqa build corpus --index index/seed\n```")
     st.stop()
 
-with st.sidebar:
-    default = names.index("seed") if "seed" in names else 0
-    chosen = st.selectbox("Reports (index)", names, index=default)
-    top_k = st.slider("Passages to use", 1, 10, 5)
+st.session_state.setdefault("turns", [])
+st.session_state.setdefault("last_active", time.time())
+if kiosk and time.time() - st.session_state.last_active > KIOSK_IDLE_S:
+    reset_conversation()
 
+default_index = params.get("index") if params.get("index") in names else ("seed" if "seed" in names else names[0])
+top_k = 5
+if not kiosk:
+    with st.sidebar:
+        chosen = st.selectbox("Reports (index)", names, index=names.index(default_index))
+        top_k = st.slider("Passages to use", 1, 10, 5, help="How many retrieved passages an answer may draw on")
+else:
+    chosen = default_index
+
+index_dir = INDEX_ROOT / chosen
 try:
-    assistant = load_assistant(str(INDEX_ROOT / chosen))
+    manifest_mtime = str((index_dir / "manifest.json").stat().st_mtime)
+    assistant = load_assistant(str(index_dir), manifest_mtime)
 except QAError as e:
-    st.error(str(e))
+    st.error(f"{e}")
     st.stop()
+manifest = assistant.index.manifest
+if st.session_state.get("index_name") != chosen:
+    st.session_state.index_name = chosen
+    reset_conversation()
+
+if not kiosk:
+    with st.sidebar:
+        counts = manifest["counts"]
+        st.caption(f"{counts['documents']} documents · {counts['pages']} PDF pages · {counts['chunks']} passages · "
+                   f"built {manifest['created']}")
+        with st.expander("Documents in this index"):
+            for f in manifest["files"]:
+                if f["outcome"].startswith("indexed"):
+                    pages = f" ({f['pages']} p.)" if f.get("pages") else ""
+                    st.markdown(f"- {html.escape(f['title'])}{pages}")
+                else:
+                    st.markdown(f"- ~~{html.escape(f['path'])}~~ — {f['outcome']}")
+        st.button("New conversation", on_click=reset_conversation, use_container_width=True)
+        export_slot = st.empty()
 
 st.title("Ask the reports")
+if not kiosk:
+    st.caption("Answers quote the reports; every sentence cites its source. "
+               "If the reports don't answer, you are told so.")
+
 question = st.chat_input("Ask a question about the reports")
-if question:
+if st.session_state.get("pending"):
+    question = st.session_state.pop("pending")
+
+if not st.session_state.turns and not question:
+    starters = assistant.starter_questions
+    if starters:
+        st.markdown("#### Try one of these" if kiosk else "**Try one of these questions**")
+        for i, s in enumerate(starters):
+            st.button(s, key=f"starter-{i}", on_click=ask_next, args=(s,))
+
+for i, t in enumerate(st.session_state.turns):
     with st.chat_message("user"):
-        st.markdown(question)
-    ans = assistant.ask(question, top_k=top_k)
+        st.markdown(html.escape(t["answer"].question))
     with st.chat_message("assistant"):
-        if ans.refused:
-            st.warning(ans.text)
+        a = t["answer"]
+        if a.refused:
+            show_refusal(a, f"h{i}")
         else:
-            st.markdown(ans.text)
-        for c in ans.citations:
-            with st.expander(f"[{c.n}] {c.title}" + (f" — p. {c.pages[0]}" if c.pages else "")):
-                st.text(c.quote)
+            st.markdown(html.escape(a.text))
+            show_sources(a, manifest, f"h{i}")
+            show_feedback(i, a, chosen)
+
+if question:
+    st.session_state.last_active = time.time()
+    history = [t["answer"].resolved_question or t["answer"].question for t in st.session_state.turns]
+    with st.chat_message("user"):
+        st.markdown(html.escape(question))
+    with st.chat_message("assistant"):
+        with st.spinner("Searching the reports…"):
+            ans = assistant.ask(question, history=history, top_k=top_k)
+        st.session_state.turns.append({"answer": ans})
+        n = len(st.session_state.turns) - 1
+        if ans.refused:
+            show_refusal(ans, f"h{n}")
+        else:
+            st.markdown(html.escape(ans.text))
+            show_sources(ans, manifest, f"h{n}")
+            show_feedback(n, ans, chosen)
+
+if not kiosk and st.session_state.turns:  # rendered last, so it includes the answer just given
+    answers = [t["answer"] for t in st.session_state.turns]
+    export_slot.download_button("Export briefing (Markdown)", briefing_markdown(answers, chosen),
+                                file_name=f"briefing-{chosen}.md", mime="text/markdown",
+                                use_container_width=True)
+
+if kiosk:
+    @st.fragment(run_every=30)
+    def idle_watch():
+        if st.session_state.turns and time.time() - st.session_state.last_active > KIOSK_IDLE_S:
+            reset_conversation()
+            st.rerun()
+
+    idle_watch()

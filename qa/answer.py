@@ -148,3 +148,20 @@ def refusal_text(hits: list[Hit]) -> str:
         return "Not found in the reports: nothing in this index matches the question."
     return ("Not found in the reports: the indexed documents do not answer this question. "
             "The closest passages are listed below; they may help you rephrase it.")
+
+
+def suggestions(hits: list[Hit], limit: int = 3) -> list[str]:
+    """Questions the nearest passages can answer, from their section headings and titles."""
+    out: list[str] = []
+    for h in hits:
+        topic = (h.chunk.heading or "").strip(" #:") or h.chunk.title
+        topic = re.sub(r"^\s*(\d+(\.\d+)*\.?|[IVX]+\.)\s+", "", topic)  # drop section numbers
+        if not topic or len(topic) > 90:
+            continue
+        q = f"What does “{h.chunk.title}” say about {topic[0].lower() + topic[1:] if topic[:2].istitle() else topic}?" \
+            if topic != h.chunk.title else f"What are the main points of “{h.chunk.title}”?"
+        if q not in out:
+            out.append(q)
+        if len(out) >= limit:
+            break
+    return out

@@ -50,6 +50,10 @@ class Assistant:
         settings = settings or Settings.from_env()
         return cls(Index.load(index_dir, settings), settings)
 
+    @property
+    def starter_questions(self) -> list[str]:
+        return list(self.index.manifest.get("starter_questions") or [])
+
     def warm(self) -> None:
         """Load the models now, so the first real question is fast."""
         self.ask("warm up")
@@ -78,8 +82,10 @@ class Assistant:
         scored = compose.score_candidates(cands, sims, weights, foreign)
         strength = scored[0].score if scored else 0.0
         refused = strength < self.settings.refuse_below or not hits
+        suggested: list[str] = []
         if refused:
             text, citations = compose.refusal_text(hits), []
+            suggested = compose.suggestions(hits)
         else:
             chosen = compose.extend_list_intros(compose.select(scored, self.settings.max_answer_sentences), hits)
             text, citations = compose.cite(chosen, hits, self.page_labels)
@@ -88,4 +94,4 @@ class Assistant:
                       refused=refused,
                       timings_ms={"retrieve": 1000 * (t1 - t0), "answer": 1000 * (t2 - t1),
                                   "total": 1000 * (t2 - t0)},
-                      resolved_question=resolved, strength=strength)
+                      suggestions=tuple(suggested), resolved_question=resolved, strength=strength)

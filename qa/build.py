@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from .chunk import chunk_document
+from .chunk import chunk_document, indexed_text
 from .config import Settings
 from .embed import Embedder, make_embedder
 from .errors import IndexLockedError, QAError
@@ -138,8 +138,12 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
         if progress:
             progress("embed", min(done[0], total), total)
 
-    new_main = main.encode_passages([c.text for c in todo], tick) if todo else None
-    new_ml = multi.encode_passages([c.text for c in todo]) if todo and multi else None
+    texts = [indexed_text(c, settings.context_in_vectors) for c in todo]
+    if todo:  # the context must not push a chunk past the model's window: drop it where it would
+        lengths = main.count_tokens(texts)
+        texts = [t if n <= main.max_tokens else c.text for t, n, c in zip(texts, lengths, todo)]
+    new_main = main.encode_passages(texts, tick) if todo else None
+    new_ml = multi.encode_passages(texts) if todo and multi else None
     report.embedded_chunks = total
 
     chunks_all, vecs_all, ml_all, k = [], [], [], 0
@@ -158,7 +162,7 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
     if not chunks_all:
         raise QAError(f"none of the {len(sources)} files in {corpus_dir} could be indexed; "
                       "the previous index (if any) is unchanged")
-    lexical = LexicalIndex.build([c.text for c in chunks_all])
+    lexical = LexicalIndex.build([indexed_text(c, settings.context_in_vectors) for c in chunks_all])
     manifest = {
         "created": build_date(),
         "corpus_dir": str(corpus_dir),
@@ -167,6 +171,7 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
         "model": {"name": main.name, "dim": main.dim},
         "multilingual_model": {"name": multi.name, "dim": multi.dim} if multi else None,
         "files": report.files,
+        "starter_questions": read_starter_questions(corpus_dir),
         "passed_over": [{"path": p, "reason": r} for p, r in report.passed_over],
         "counts": {"documents": len(report.indexed), "pages": report.pages, "chunks": len(chunks_all),
                    "skipped": len(report.skipped)},
@@ -175,3 +180,15 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
                np.concatenate(ml_all) if multi else None, lexical)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+STARTER_FILE = "starter-questions.txt"
+
+
+def read_starter_questions(corpus_dir: Path) -> list[str]:
+    """Questions shown on an empty conversation: one per line in corpus/starter-questions.txt."""
+    path = corpus_dir / STARTER_FILE
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")][:12]

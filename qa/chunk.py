@@ -151,3 +151,19 @@ def word_piece_counter(tokenizer) -> TokenCounter:
 def whitespace_counter(texts: Sequence[str]) -> list[int]:
     """A stand-in counter for tests and the hash embedder: words plus two special tokens."""
     return [len(t.split()) + 2 for t in texts]
+
+
+def _clip_words(s: str, n: int) -> str:
+    words = s.split()
+    return " ".join(words[:n])
+
+
+def indexed_text(chunk: Chunk, with_context: bool = True) -> str:
+    """What is embedded and BM25-indexed for a chunk: its text, led by the document title and
+    section heading (clipped to 16 words each, so the total stays within the model's window)."""
+    if not with_context:
+        return chunk.text
+    head = _clip_words(chunk.title, 16)
+    if chunk.heading and chunk.heading.strip() != chunk.title.strip():
+        head += " — " + _clip_words(chunk.heading, 16)
+    return f"{head}\n{chunk.text}"

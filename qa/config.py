@@ -17,7 +17,7 @@ from .errors import QAError
 
 # Fields that shape the stored index; the rest only affect queries.
 INDEX_FIELDS = ("model", "multilingual_model", "chunk_tokens", "chunk_overlap_sentences",
-                "lexical_tokenizer")
+                "lexical_tokenizer", "context_in_vectors")
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_MULTILINGUAL = "use-multilingual-v3"
@@ -29,6 +29,9 @@ class Settings:
     multilingual_model: str = DEFAULT_MULTILINGUAL  # second embedder for cross-lingual search; '' = off
     chunk_tokens: int = 200  # word pieces per chunk; MiniLM truncates at 256, so every chunk fits
     chunk_overlap_sentences: int = 1
+    # Embed and BM25-index each chunk with its document title and section heading in front:
+    # questions name the report ("According to the Digital Efficiency Report…").
+    context_in_vectors: bool = True
     lexical_tokenizer: str = "words+hangul-bigrams-v1"
     top_k: int = 5  # passages shown with an answer
     candidates: int = 50  # depth of each retriever before fusion
@@ -72,7 +75,9 @@ class Settings:
                 continue
             try:
                 env[f.name] = raw
-                if f.type == "int":
+                if f.type == "bool":
+                    env[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+                elif f.type == "int":
                     env[f.name] = int(raw)
                 elif f.type == "float":
                     env[f.name] = float(raw)

@@ -55,3 +55,14 @@ def test_follow_up_uses_the_previous_turn(seed_assistant):
     assert "Korea" in follow.resolved_question
     assert "Informatization Promotion Fund" in follow.text
     assert follow.to_dict()["citations"]
+
+
+def test_briefing_has_questions_answers_citations_and_bibliography(seed_assistant):
+    from qa.briefing import briefing_markdown
+    a1 = seed_assistant.ask("How were Korea's e-Government projects funded?")
+    a2 = seed_assistant.ask("How do I bake sourdough bread?")
+    md = briefing_markdown([a1, a2], "seed")
+    assert "## 1. How were Korea's e-Government projects funded?" in md
+    assert "Informatization Promotion Fund" in md and "[1] *" in md
+    assert "## 2. How do I bake sourdough bread?" in md and "Not found in the reports" in md
+    assert "## Sources" in md and "E-Government of Korea" in md.split("## Sources")[1]

@@ -1,0 +1,85 @@
+"""The Streamlit app through AppTest (no browser): the real models on the seed corpus."""
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+TIMEOUT = 120
+
+
+@pytest.fixture
+def app_env(seed_index, tmp_path, monkeypatch):
+    root = tmp_path / "index"
+    root.mkdir()
+    shutil.copytree(seed_index, root / "seed")
+    monkeypatch.setenv("QA_INDEX_ROOT", str(root))
+    monkeypatch.setenv("QA_STATE_DIR", str(tmp_path / "state"))
+    return tmp_path
+
+
+def start(**params):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def texts(at):
+    return " ".join(m.value for m in at.markdown) + " " + " ".join(w.value for w in at.warning)
+
+
+def test_ask_answers_with_citations_and_follow_up(app_env):
+    at = start()
+    assert not at.exception
+    at.chat_input[0].set_value("How were Korea's e-Government projects funded?").run()
+    assert "Informatization Promotion Fund" in texts(at)
+    assert any(e.label.startswith("[1]") for e in at.expander)
+    at.chat_input[0].set_value("And who coordinated them?").run()
+    assert len(at.chat_message) == 4
+    assert "National Information Society Agency" in texts(at) or "National Computerization Agency" in texts(at)
+
+
+def test_refusal_shows_closest_passages_and_suggestions(app_env):
+    at = start()
+    at.chat_input[0].set_value("How do I bake sourdough bread?").run()
+    assert any("Not found in the reports" in w.value for w in at.warning)
+    labels = [b.label for b in at.button]
+    assert any(lbl.startswith("What ") for lbl in labels)  # clickable suggestions
+    suggestion = next(b for b in at.button if b.label.startswith("What "))
+    suggestion.click().run()
+    assert len(at.chat_message) >= 4  # the suggestion was asked
+
+
+def test_starter_question_click_and_export(app_env):
+    at = start()
+    starter = next(b for b in at.button if b.label == "How were Korea's e-Government projects funded?")
+    starter.click().run()
+    assert "Informatization Promotion Fund" in texts(at)
+    export = [d for d in at.get("download_button") if "briefing" in str(d.proto.label).lower()]
+    assert export, "export button shown once there is a conversation"
+
+
+def test_feedback_is_stored(app_env):
+    from qa.feedback import FeedbackStore
+    at = start()
+    at.chat_input[0].set_value("What is the 'settlement after investment' approach?").run()
+    at.text_input(key="fb-comment-0").input("clear and cited").run()
+    at.button(key="fb-1-0").click().run()
+    rows = FeedbackStore(app_env / "state" / "feedback.sqlite3").rows()
+    assert len(rows) == 1 and rows[0][5] == 1 and rows[0][6] == "clear and cited"
+    assert "settlement after investment" in rows[0][3]
+
+
+def test_kiosk_hides_settings(app_env):
+    at = start(kiosk="1")
+    assert not at.exception
+    assert len(at.sidebar.selectbox) == 0 and len(at.sidebar.slider) == 0
+    assert any(b.label.startswith("How were Korea") for b in at.button)
+
+
+def test_no_index_gives_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("QA_INDEX_ROOT", str(tmp_path / "empty"))
+    at = start()
+    assert at.error and "qa build" in at.error[0].value
