@@ -165,3 +165,34 @@ def suggestions(hits: list[Hit], limit: int = 3) -> list[str]:
         if len(out) >= limit:
             break
     return out
+
+
+# Names, acronyms and numbers a question hinges on: "Singapore", "2022", "India".
+_KEY = re.compile(r"\b([A-Z][\w'’.-]*[\w]|\d{2,}[\d.,%]*)")
+
+
+def missing_key_terms(question: str, passages: list[str]) -> list[str]:
+    """Key terms of an English question that none of the passages mention.
+
+    A question about "Singapore's score" answered from passages that never name Singapore is
+    a near miss, however similar the rest is. Lenient on purpose: acronyms are skipped (a
+    passage may spell them out), "Korean" matches "Korea" (shared 5-letter prefix), and
+    "Businesslink" matches "Business Link".
+    """
+    words = question.split()
+    first = words[0].strip("¿¡\"'") if words else ""
+    keys = [w for w in _KEY.findall(question) if w != first and not (w.isupper() and len(w) <= 6)]
+    present: set[str] = set()
+    for text in passages:
+        toks = tokenize(text)
+        present.update(toks)
+        present.update(a + b for a, b in zip(toks, toks[1:]))
+    prefixes = {t[:5] for t in present if len(t) >= 5}
+    missing = []
+    for k in keys:
+        for t in tokenize(k):
+            if t in present or (len(t) >= 5 and t[:5] in prefixes):
+                continue
+            missing.append(k)
+            break
+    return list(dict.fromkeys(missing))

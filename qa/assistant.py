@@ -15,6 +15,7 @@ from . import answer as compose
 from .config import Settings
 from .embed import make_embedder
 from .index import Index
+from .chunk import indexed_text
 from .lexical import question_language, tokenize
 from .retrieve import Retriever
 from .types import Answer
@@ -59,15 +60,17 @@ class Assistant:
         self.ask("warm up")
 
     def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
+        """Answer `question`; `history` holds the earlier questions of the conversation, oldest first."""
         t0 = time.perf_counter()
         question = " ".join((question or "").split())
         resolved = resolve_follow_up(question, history)
         lang = question_language(resolved)
         foreign = lang != "en"
         qv = self.retriever.embed(resolved)
-        hits = self.retriever.search(resolved, top_k or self.settings.top_k, qv, foreign)
+        top_k = top_k or self.settings.top_k
+        hits = self.retriever.search(resolved, max(top_k, self.settings.passages_returned), qv, foreign)
         t1 = time.perf_counter()
-        cands = compose.candidates(hits)
+        cands = compose.candidates(hits[:top_k])
         weights = compose.term_weights(resolved, self.index.lexical, len(self.index.chunks))
         if resolved != question:  # a follow-up: its own words say what is asked now
             own = set(tokenize(question))
@@ -81,7 +84,10 @@ class Assistant:
             sims = np.zeros(0)
         scored = compose.score_candidates(cands, sims, weights, foreign)
         strength = scored[0].score if scored else 0.0
-        refused = strength < self.settings.refuse_below or not hits
+        missing = [] if foreign else compose.missing_key_terms(
+            resolved, [indexed_text(h.chunk) for h in hits])
+        threshold = self.settings.refuse_below_foreign if foreign else self.settings.refuse_below
+        refused = not hits or strength < threshold or bool(missing)
         suggested: list[str] = []
         if refused:
             text, citations = compose.refusal_text(hits), []

@@ -179,5 +179,33 @@ def verify(index_dir):
     click.echo(f"{index_dir}: OK (files match the manifest, vectors match chunks)")
 
 
+@main.command("eval")
+@click.argument("questions_file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="print the summary and per-question detail as JSON")
+def eval_cmd(questions_file, index_dir, as_json):
+    """Measure retrieval, citations and refusals on QUESTIONS_FILE (JSON lines with gold evidence)."""
+    from .assistant import Assistant
+    from .evaluate import evaluate, format_summary, load_questions
+
+    rows = load_questions(questions_file)
+    assistant = Assistant.load(index_dir)
+    assistant.warm()
+    result = evaluate(lambda q: assistant.ask(q).to_dict(), rows)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_summary(result["summary"]))
+
+
+@main.command()
+@click.option("--csv", "as_csv", is_flag=True, default=True, help="CSV on stdout (the only format)")
+def feedback(as_csv):
+    """Export the feedback given in the app (thumbs up/down, comments) as CSV."""
+    from .feedback import FeedbackStore
+
+    click.echo(FeedbackStore().to_csv(), nl=False)
+
+
 if __name__ == "__main__":
     main()

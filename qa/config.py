@@ -33,7 +33,8 @@ class Settings:
     # questions name the report ("According to the Digital Efficiency Report…").
     context_in_vectors: bool = True
     lexical_tokenizer: str = "words+hangul-bigrams-v1"
-    top_k: int = 5  # passages shown with an answer
+    top_k: int = 5  # passages an answer draws on
+    passages_returned: int = 10  # retrieved passages listed with an answer (best first)
     candidates: int = 50  # depth of each retriever before fusion
     rrf_k: int = 10  # reciprocal rank fusion constant; 10 measured better than the paper's 60 (bench/)
     # RRF weights of (dense English, dense multilingual, BM25); BM25 leads on these reports'
@@ -43,6 +44,7 @@ class Settings:
     max_answer_sentences: int = 3
     # Evidence strength below which the assistant refuses; calibrated on the dev sets (bench/).
     refuse_below: float = 0.35
+    refuse_below_foreign: float = 0.25  # cross-lingual similarities run lower
     precision: str = "auto"  # embedding precision: auto | fp32 | bf16
 
     def __post_init__(self):

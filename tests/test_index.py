@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from qa.build import build_index
+from qa.chunk import indexed_text
 from qa.config import Settings
 from qa.embed import HashEmbedder
 from qa.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexMissingError
@@ -61,7 +62,7 @@ def test_rebuild_reembeds_only_changed_files(mini_corpus, tmp_path, hash_setting
     assert any("Rye bread" in c.text for c in idx.chunks)
     # reused vectors equal freshly computed ones
     v = idx.vectors()
-    fresh = HashEmbedder().encode_passages([c.text for c in idx.chunks])
+    fresh = HashEmbedder().encode_passages([indexed_text(c) for c in idx.chunks])
     assert np.allclose(v, fresh, atol=1e-6)
 
 
