@@ -55,17 +55,21 @@ def _is_statement(piece: str) -> bool:
     words = piece.split()
     if len(piece) < MIN_SENTENCE_CHARS or sum(c.isalpha() for c in piece) < 0.4 * len(piece):
         return False
+    alpha = [w for w in words if w[:1].isalpha()]
+    if alpha and sum(w[0].isupper() for w in alpha) > 0.6 * len(alpha):
+        return False  # Title Case: a heading, a keyword list, a menu — not a statement
     return len(words) >= 12 or (len(words) >= 5 and piece.rstrip()[-1] in ".!?。:;)")
 
 
 def candidates(hits: list[Hit]) -> list[Candidate]:
     """Statements of the passages; when a passage has none (slides, tables), its lines."""
+    spans = [sentence_spans(h.chunk.text) for h in hits]
+    stated = [[(s, e) for s, e in sp if _is_statement(h.chunk.text[s:e])] for h, sp in zip(hits, spans)]
+    use = stated if any(stated) else spans  # slides and tables: no statements anywhere, use lines
     out = []
     for rank, h in enumerate(hits):
         text = h.chunk.text
-        spans = sentence_spans(text)
-        stated = [(s, e) for s, e in spans if _is_statement(text[s:e])]
-        for s, e in stated or spans:
+        for s, e in use[rank]:
             piece = text[s:e]
             if len(piece) < 8 or not any(c.isalpha() for c in piece):
                 continue
@@ -88,14 +92,22 @@ def score_candidates(cands: list[Candidate], sims: np.ndarray, weights: dict[str
 
 
 def select(scored: list[Candidate], max_sentences: int) -> list[Candidate]:
-    """The best sentence, plus others nearly as good that say something different."""
+    """The best sentence, the sentence that follows it when it continues the point (lists,
+    explanations), and other sentences nearly as good that say something different."""
     if not scored:
         return []
-    best = scored[0].score
-    chosen = [scored[0]]
+    best = scored[0]
+    chosen = [best]
+    following = [c for c in scored if c.hit_rank == best.hit_rank and c.start >= best.end]
+    if following:
+        nxt = min(following, key=lambda c: c.start)
+        if nxt.start - best.end <= 3 and (nxt.score >= best.score - 0.3 or _LIST_INTRO.search(best.text)):
+            chosen.append(nxt)
     for c in scored[1:]:
-        if len(chosen) >= max_sentences or c.score < best - 0.12:
+        if len(chosen) >= max_sentences or c.score < best.score - 0.12:
             break
+        if c in chosen:
+            continue
         words = set(re.findall(r"\w+", c.text.lower()))
         if any(len(words & set(re.findall(r"\w+", o.text.lower()))) > 0.6 * len(words) for o in chosen):
             continue  # the overlap window repeats a sentence already chosen
@@ -104,7 +116,22 @@ def select(scored: list[Candidate], max_sentences: int) -> list[Candidate]:
     return sorted(chosen, key=lambda c: (c.hit_rank, c.start))
 
 
-_LIST_INTRO = re.compile(r"(:|\b(following|as follows|these|include|includes|consists of)\b.{0,40}[.:])\s*$", re.I)
+def merge_adjacent(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
+    """Sentences that follow each other in one passage become one quote (still verbatim)."""
+    out: list[Candidate] = []
+    for c in chosen:
+        prev = out[-1] if out else None
+        if prev and prev.hit_rank == c.hit_rank and c.start - prev.end <= 3:  # adjacent or overlapping
+            text = hits[c.hit_rank].chunk.text
+            end = max(prev.end, c.end)
+            out[-1] = Candidate(prev.hit_rank, prev.start, end, text[prev.start:end], max(prev.score, c.score))
+        else:
+            out.append(c)
+    return out
+
+
+_LIST_INTRO = re.compile(r"(:|\b(following|as follows|these|include|includes|consists of|comprise|comprises)\b"
+                         r".{0,60}[.:])\s*(\d\.)?\s*$", re.I)
 
 
 def extend_list_intros(chosen: list[Candidate], hits: list[Hit], max_items: int = 4) -> list[Candidate]:
@@ -114,14 +141,12 @@ def extend_list_intros(chosen: list[Candidate], hits: list[Hit], max_items: int 
     for c in chosen:
         if _LIST_INTRO.search(c.text):
             text = hits[c.hit_rank].chunk.text
-            following = [(s, e) for s, e in sentence_spans(text) if s >= c.end][:max_items]
-            if following:
-                end = following[-1][1]
-                for s, e in following:
-                    if e - c.start > 2 * MAX_QUOTE_CHARS:
-                        break
-                    end = e
-                c = Candidate(c.hit_rank, c.start, end, text[c.start:end], c.score)
+            end = c.end
+            for s, e in [(s, e) for s, e in sentence_spans(text) if s >= c.end][:max_items]:
+                if e - c.start > 2 * MAX_QUOTE_CHARS:
+                    break
+                end = e
+            c = Candidate(c.hit_rank, c.start, end, text[c.start:end], c.score)
         out.append(c)
     return out
 
@@ -181,7 +206,8 @@ def missing_key_terms(question: str, passages: list[str]) -> list[str]:
     """
     words = question.split()
     first = words[0].strip("¿¡\"'") if words else ""
-    keys = [w for w in _KEY.findall(question) if w != first and not (w.isupper() and len(w) <= 6)]
+    keys = [w for w in _KEY.findall(question) if w != first]
+    keys = [w for w in keys if not (re.sub(r"['’]s$", "", w).isupper() and len(w) <= 8)]  # acronyms
     present: set[str] = set()
     for text in passages:
         toks = tokenize(text)

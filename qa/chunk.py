@@ -17,9 +17,11 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 
 # Sentence ends: . ! ? (and CJK 。！？) followed by space, or a line break before a bullet/capital,
 # or a blank line. Abbreviations like "e.g." or "No. 3" are kept together by the lowercase/digit check.
+# not after abbreviations ("e.g. Belgium", "No. 30", "Fig. 2") or list numbers ("indicators: 1. User")
+_NOT_AFTER = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bNo\.)(?<!\bno\.)(?<!\bvs\.)(?<!\bal\.)(?<!\bFig\.)(?<!\bp\.)(?<!\bpp\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bArt\.)(?<![\s(:]\d\.)(?<![\s(:]\d\d\.)"
 _SENT_END = re.compile(
-    r"(?<=[.!?。！？])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9가-힣\u3040-\u30ff\u4e00-\u9fff•·▪–\-*])"
-    r"|(?<=[.!?。！？:;])\s*\n+"
+    r"(?<=[.!?。！？])" + _NOT_AFTER + r"[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9가-힣\u3040-\u30ff\u4e00-\u9fff•·▪–\-*])"
+    r"|(?<=[.!?。！？:;])" + _NOT_AFTER + r"\s*\n+"
     r"|\n\s*\n+"
     r"|\n(?=\s*(?:[•·▪◦●○■□➢►\-–*]|\d{1,2}[.)]\s))")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)

@@ -82,6 +82,7 @@ class MiniLMEmbedder:
         self.precision = ("bf16" if cpu_has_bf16() else "fp32") if precision == "auto" else precision
         self.batch_size = batch_size
         self._model = None
+        self._numpy = None
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return word_piece_counter(_minilm_tokenizer())(texts)
@@ -123,7 +124,11 @@ class MiniLMEmbedder:
         return self._encode(list(texts), progress)
 
     def encode_queries(self, texts):
-        return self._encode(list(texts), None)
+        # questions go through the numpy forward pass: same vectors, no torch import (cold start)
+        if self._numpy is None:
+            from .minilm import NumpyMiniLM
+            self._numpy = NumpyMiniLM(minilm_path(), self.max_tokens)
+        return self._numpy.encode(list(texts)).astype(np.float32)
 
 
 class USEEmbedder:

@@ -1,0 +1,89 @@
+"""all-MiniLM-L6-v2 forward pass in numpy, for encoding questions without importing torch.
+
+Importing torch and sentence-transformers costs 4–7 s of every cold start; a question needs
+one forward pass of a 6-layer, 384-wide BERT, which numpy does in a few milliseconds. The
+weights are the package's own safetensors file; `tests/test_embed.py` checks the vectors
+against sentence-transformers (cosine ≥ 0.9999). Passages are still encoded with
+sentence-transformers at build time (batched, bf16), where torch is worth its start-up.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    # Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): exact-GELU accuracy without scipy
+    s = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
+               + 0.254829592) * t * np.exp(-a * a)
+    return s * y
+
+
+def _gelu(x):
+    return 0.5 * x * (1.0 + _erf(x / np.sqrt(2.0)))
+
+
+def _layer_norm(x, w, b, eps):
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * w + b
+
+
+class NumpyMiniLM:
+    def __init__(self, model_dir: Path, max_tokens: int = 256):
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        cfg = json.loads((model_dir / "config.json").read_text())
+        self.heads = cfg["num_attention_heads"]
+        self.layers = cfg["num_hidden_layers"]
+        self.eps = cfg.get("layer_norm_eps", 1e-12)
+        self.w = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in
+                  load_file(str(model_dir / "model.safetensors")).items()}
+        # pre-transpose dense weights once: x @ W.T for every call is wasted work
+        for k in list(self.w):
+            if k.endswith(".weight") and self.w[k].ndim == 2 and "embeddings" not in k:
+                self.w[k] = np.ascontiguousarray(self.w[k].T)
+        self.tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tok.enable_truncation(max_tokens)
+        self.tok.no_padding()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Mean-pooled, L2-normalised sentence vectors, shape (len(texts), 384)."""
+        enc = self.tok.encode_batch(list(texts))
+        n, L = len(enc), max(len(e.ids) for e in enc)
+        ids = np.zeros((n, L), np.int64)
+        mask = np.zeros((n, L), np.float32)
+        for i, e in enumerate(enc):
+            ids[i, :len(e.ids)] = e.ids
+            mask[i, :len(e.ids)] = 1.0
+        w = self.w
+        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:L][None]
+             + w["embeddings.token_type_embeddings.weight"][0])
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
+        d = x.shape[-1]
+        hd = d // self.heads
+        bias = (1.0 - mask)[:, None, None, :] * -1e9
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+            q = x @ w[p + "attention.self.query.weight"] + w[p + "attention.self.query.bias"]
+            k = x @ w[p + "attention.self.key.weight"] + w[p + "attention.self.key.bias"]
+            v = x @ w[p + "attention.self.value.weight"] + w[p + "attention.self.value.bias"]
+            q, k, v = (t.reshape(n, L, self.heads, hd).transpose(0, 2, 1, 3) for t in (q, k, v))
+            att = q @ k.transpose(0, 1, 3, 2) / np.sqrt(hd) + bias
+            att = np.exp(att - att.max(-1, keepdims=True))
+            att /= att.sum(-1, keepdims=True)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n, L, d)
+            h = ctx @ w[p + "attention.output.dense.weight"] + w[p + "attention.output.dense.bias"]
+            x = _layer_norm(h + x, w[p + "attention.output.LayerNorm.weight"],
+                            w[p + "attention.output.LayerNorm.bias"], self.eps)
+            h = _gelu(x @ w[p + "intermediate.dense.weight"] + w[p + "intermediate.dense.bias"])
+            h = h @ w[p + "output.dense.weight"] + w[p + "output.dense.bias"]
+            x = _layer_norm(h + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self.eps)
+        pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1.0)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)

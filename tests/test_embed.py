@@ -1,0 +1,32 @@
+import numpy as np
+
+from qa.embed import HashEmbedder, MiniLMEmbedder, USEEmbedder
+
+
+def test_numpy_question_encoder_matches_sentence_transformers():
+    texts = ["How were Korea's e-Government projects funded?", "짧은 질문", "a", "word " * 300]
+    emb = MiniLMEmbedder(precision="fp32")
+    q = emb.encode_queries(texts)  # numpy forward pass
+    p = emb.encode_passages(texts)  # sentence-transformers (torch)
+    assert q.shape == p.shape == (4, 384)
+    assert np.all((q * p).sum(1) > 0.9999)
+
+
+def test_bf16_passages_agree_with_fp32():
+    texts = ["The Informatization Promotion Fund financed e-Government projects.",
+             "Mystery shoppers evaluate public websites in every EU country."] * 3
+    a = MiniLMEmbedder(precision="fp32").encode_passages(texts)
+    b = MiniLMEmbedder(precision="bf16").encode_passages(texts)
+    assert np.all((a * b).sum(1) > 0.999)
+
+
+def test_multilingual_model_links_translations():
+    use = USEEmbedder()
+    v = use.encode_queries(["How was the project funded?", "¿Cómo se financió el proyecto?",
+                            "Recipe for sourdough bread"])
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.3
+
+
+def test_hash_embedder_is_deterministic_and_unit():
+    v = HashEmbedder().encode_passages(["a b c", "a b c", ""])
+    assert np.allclose(v[0], v[1]) and abs(np.linalg.norm(v[0]) - 1) < 1e-6
