@@ -151,7 +151,8 @@ def extend_list_intros(chosen: list[Candidate], hits: list[Hit], max_items: int 
     return out
 
 
-def cite(chosen: list[Candidate], hits: list[Hit], page_labels: dict[str, list[str]]) -> tuple[str, list[Citation]]:
+def cite(chosen: list[Candidate], hits: list[Hit], page_labels: dict[str, list[str]],
+         ocr_pages: dict[str, set[int]] | None = None) -> tuple[str, list[Citation]]:
     """Answer text with [n] after each sentence; one citation per quoted sentence, numbered
     by first appearance."""
     citations: list[Citation] = []
@@ -161,8 +162,9 @@ def cite(chosen: list[Candidate], hits: list[Hit], page_labels: dict[str, list[s
         labels = page_labels.get(ch.path) or []
         pl = [labels[p - 1] for p in (ch.pages or []) if p - 1 < len(labels)] or None
         n = len(citations) + 1
+        ocr = bool(ch.pages and set(ch.pages) & (ocr_pages or {}).get(ch.path, set()))
         citations.append(Citation(n=n, path=ch.path, title=ch.title, pages=ch.pages, quote=c.text,
-                                  chunk_id=ch.chunk_id, page_labels=pl))
+                                  chunk_id=ch.chunk_id, page_labels=pl, ocr=ocr))
         sentence = " ".join(c.text.split())
         parts.append(f"{sentence} [{n}]")
     return " ".join(parts), citations

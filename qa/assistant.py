@@ -44,7 +44,9 @@ class Assistant:
         self.main = make_embedder(settings.model, settings.precision)
         self.multi = make_embedder(settings.multilingual_model) if settings.multilingual_model else None
         self.retriever = Retriever(index, self.main, self.multi, settings)
-        self.page_labels = {f["path"]: f.get("page_labels") or [] for f in index.manifest.get("files", [])}
+        files = index.manifest.get("files", [])
+        self.page_labels = {f["path"]: f.get("page_labels") or [] for f in files}
+        self.ocr_pages = {f["path"]: set(f.get("ocr_pages") or []) for f in files if f.get("ocr_pages")}
 
     @classmethod
     def load(cls, index_dir: Path | str, settings: Settings | None = None) -> "Assistant":
@@ -95,7 +97,7 @@ class Assistant:
         else:
             chosen = compose.merge_adjacent(compose.extend_list_intros(
                 compose.select(scored, self.settings.max_answer_sentences), hits), hits)
-            text, citations = compose.cite(chosen, hits, self.page_labels)
+            text, citations = compose.cite(chosen, hits, self.page_labels, self.ocr_pages)
         t2 = time.perf_counter()
         return Answer(question=question, text=text, citations=tuple(citations), hits=tuple(hits),
                       refused=refused,

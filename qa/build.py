@@ -102,11 +102,17 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
     old_vecs_ml = old.vectors("ml") if old and old.dense_ml is not None else None
 
     from .ingest import doc_id_for
+    from .ingest.ocr import tesseract_languages
+    ocr_now = tesseract_languages() or ""
     per_file: list[tuple[dict, list, np.ndarray | None, np.ndarray | None]] = []
     for n, src in enumerate(sources, 1):
         did = doc_id_for(src.rel, src.sha256)
         entry = {"path": src.rel, "sha256": src.sha256, "doc_id": did, "size": src.size}
-        if did in old_files and did in old_rows and src.rel not in passwords:
+        reuse = did in old_files and did in old_rows and src.rel not in passwords
+        if reuse and ocr_now != (old.manifest.get("ocr") or "") and any(
+                "without text" in w for w in old_files[did].get("warnings") or []):
+            reuse = False  # OCR became available (or changed): scanned pages may now be read
+        if reuse:
             rows = old_rows[did]
             entry.update({k: v for k, v in old_files[did].items() if k not in entry})
             per_file.append((entry, [old.chunks[i] for i in rows], old_vecs[rows],
@@ -121,7 +127,8 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
                     raise IngestError(src.rel, "no text", "nothing to index after extraction")
                 entry.update(title=doc.title, outcome="indexed with warnings" if doc.warnings else "indexed",
                              warnings=list(doc.warnings), pages=len(doc.pages) if doc.paged else 0,
-                             paged=doc.paged, chunks=len(chunks), page_labels=list(doc.page_labels))
+                             paged=doc.paged, chunks=len(chunks), page_labels=list(doc.page_labels),
+                             ocr_pages=list(doc.meta.get("ocr_pages") or []))
                 per_file.append((entry, chunks, None, None))
             except IngestError as e:
                 entry.update(title="", outcome=e.outcome, reason=e.reason, warnings=[], pages=0, chunks=0)
@@ -166,6 +173,7 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
     manifest = {
         "created": build_date(),
         "corpus_dir": str(corpus_dir),
+        "ocr": ocr_now,
         "corpus_path": str(corpus_dir.resolve()),
         "settings": settings.index_part(), "fingerprint": settings.fingerprint(),
         "model": {"name": main.name, "dim": main.dim},

@@ -98,12 +98,15 @@ class Citation:
     quote: str
     chunk_id: str
     page_labels: list[str] | None = None
+    ocr: bool = False  # the quoted page was read by OCR: check the wording against the scan
 
     def to_dict(self) -> dict:
         d = {"n": self.n, "doc": self.path, "title": self.title, "pages": self.pages,
              "quote": self.quote, "chunk_id": self.chunk_id}
         if self.page_labels:
             d["page_labels"] = self.page_labels
+        if self.ocr:
+            d["ocr"] = True
         return d
 
 

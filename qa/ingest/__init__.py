@@ -72,6 +72,8 @@ def read_document(src: SourceFile, password: str | None = None) -> Document:
     except Exception as e:  # a parser bug on one file must never stop the build
         raise IngestError(src.rel, "unreadable", f"{type(e).__name__}: {e}"[:200])
     meta = {"sha256": src.sha256, "size": src.size}
+    if got.get("ocr_pages"):
+        meta["ocr_pages"] = list(got["ocr_pages"])
     if got.get("outline"):
         meta["outline"] = {str(k): v for k, v in got["outline"].items()}
     return Document(doc_id=doc_id_for(src.rel, src.sha256), path=src.rel, title=got["title"],

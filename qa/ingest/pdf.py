@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 from ..errors import IngestError
+from .ocr import ocr_page, tesseract_languages
 from .quality import garble_ratio, meaningful_chars
 from .titles import fallback_title, title_from_text
 
@@ -71,15 +72,45 @@ def _outline_headings(reader) -> dict[int, str]:
     return out
 
 
-def read_pdf(path: Path, rel: str, password: str | None = None) -> dict:
-    reader = _open(path, rel, password)
+def _salvage(path: Path, rel: str, why: str) -> dict:
+    """pypdf could not open the file: read what pdfminer.six's tolerant parser can still find."""
+    truncated = not path.read_bytes()[-1024:].rstrip().endswith(b"%%EOF")
+    pages: list[str] = []
     try:
+        from pdfminer.high_level import extract_pages
+        from pdfminer.layout import LTTextContainer
+
+        for layout in extract_pages(str(path)):
+            pages.append("".join(el.get_text() for el in layout if isinstance(el, LTTextContainer)))
+    except Exception:
+        pass  # whatever pages came out before the damage are kept
+    if not any(meaningful_chars(p) >= MIN_PAGE_CHARS for p in pages):
+        if truncated:
+            raise IngestError(rel, "unreadable", "the file is truncated (an interrupted download?) and no page "
+                              f"survived; get a complete copy ({why})")
+        raise IngestError(rel, "unreadable", why)
+    warning = f"damaged file repaired: {len(pages)} page(s) recovered with a tolerant parser ({why})"
+    if truncated:
+        warning += "; the file is truncated, pages after the last recovered one are lost"
+    return {"title": title_from_text(next(p for p in pages if p.strip()), fallback_title(path.stem)),
+            "pages": [p if meaningful_chars(p) >= MIN_PAGE_CHARS else "" for p in pages], "paged": True,
+            "warnings": [warning], "page_labels": [], "outline": {}}
+
+
+def read_pdf(path: Path, rel: str, password: str | None = None) -> dict:
+    try:
+        reader = _open(path, rel, password)
         n_pages = len(reader.pages)
+    except IngestError as e:
+        if e.outcome != "unreadable":
+            raise
+        return _salvage(path, rel, e.reason)
     except Exception as e:
-        raise IngestError(rel, "unreadable", f"page tree is damaged: {type(e).__name__}: {e}"[:200])
+        return _salvage(path, rel, f"page tree is damaged: {type(e).__name__}: {e}"[:200])
     if n_pages == 0:
         raise IngestError(rel, "unreadable", "the PDF has no pages")
-    pages, failed, empty, garbled = [], [], [], []
+    pages, failed, empty, garbled, ocr_done = [], [], [], [], []
+    ocr_langs = None
     for i in range(n_pages):
         try:
             text = reader.pages[i].extract_text() or ""
@@ -87,6 +118,13 @@ def read_pdf(path: Path, rel: str, password: str | None = None) -> dict:
             failed.append((i + 1, f"{type(e).__name__}"))
             text = ""
         text = text.replace("\x00", "")
+        if meaningful_chars(text) < MIN_PAGE_CHARS:
+            ocr_langs = ocr_langs if ocr_langs is not None else (tesseract_languages() or "")
+            if ocr_langs:
+                ocr_text = ocr_page(path, i + 1, reader.pages[i], ocr_langs)
+                if meaningful_chars(ocr_text) >= MIN_PAGE_CHARS and garble_ratio(ocr_text) <= GARBLED_PAGE:
+                    ocr_done.append(i + 1)
+                    text = ocr_text
         if meaningful_chars(text) < MIN_PAGE_CHARS:
             if not failed or failed[-1][0] != i + 1:
                 empty.append(i + 1)
@@ -101,7 +139,8 @@ def read_pdf(path: Path, rel: str, password: str | None = None) -> dict:
                               "(fonts without a usable Unicode map); needs OCR")
         if failed and not empty:
             raise IngestError(rel, "unreadable", f"no page could be read ({failed[0][1]})")
-        raise IngestError(rel, "no text layer", "scanned or image-only PDF; needs OCR")
+        hint = "OCR found no readable text" if ocr_langs else "install tesseract-ocr to read it (see README)"
+        raise IngestError(rel, "no text layer", f"scanned or image-only PDF; {hint}")
     warnings = []
     if empty:
         warnings.append(f"{len(empty)} page(s) without text: {_ranges(empty)}")
@@ -109,6 +148,8 @@ def read_pdf(path: Path, rel: str, password: str | None = None) -> dict:
         warnings.append(f"{len(garbled)} page(s) with garbled text skipped: {_ranges(garbled)}")
     if failed:
         warnings.append(f"{len(failed)} page(s) could not be read: {_ranges([p for p, _ in failed])}")
+    if ocr_done:
+        warnings.append(f"{len(ocr_done)} scanned page(s) read by OCR: {_ranges(ocr_done)}")
     meta_title = ""
     try:
         meta = reader.metadata
@@ -129,7 +170,7 @@ def read_pdf(path: Path, rel: str, password: str | None = None) -> dict:
     if labels == [str(i + 1) for i in range(n_pages)]:
         labels = []  # labels that only repeat the page numbers add nothing
     return {"title": title, "pages": pages, "paged": True, "warnings": warnings,
-            "page_labels": labels, "outline": _outline_headings(reader)}
+            "page_labels": labels, "outline": _outline_headings(reader), "ocr_pages": ocr_done}
 
 
 def _largest_type(page) -> str:

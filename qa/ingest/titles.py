@@ -5,7 +5,7 @@ import re
 
 # Web-page furniture that precedes the real title in pages saved as text.
 _BOILERPLATE = re.compile(
-    r"^(skip to|log ?in|sign ?in|menu|home|print|search|category|resources|download|page ?\d|date\b|size\b"
+    r"^(skip to|log ?in|sign ?in|menu|home|print|search|category|resources|download|page\b|date\b|size\b"
     r"|related|full text|abstract|top$|open$|콘텐츠|로그인|컨텐츠|본문|메뉴)", re.I)
 _TRAILING_DATE = re.compile(
     r"\s+((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})\s*$", re.I)
@@ -19,6 +19,13 @@ def _title_case(line: str) -> bool:
         return False
     big = [w for w in words if w.lower() not in _SMALL_WORDS]
     return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.75
+
+
+def _readable(line: str) -> bool:
+    """Words, not a page number, a row of figures or s p a c e d letters."""
+    words = line.split()
+    return (sum(c.isalpha() for c in line) >= 4 and bool(words)
+            and sum(len(w) == 1 for w in words) <= 0.3 * len(words))
 
 
 def _clean(line: str) -> str:
@@ -36,7 +43,7 @@ def title_from_text(text: str, fallback: str) -> str:
         m = _TITLE_FIELD.match(ln)
         if m:
             return _clean(m.group(1))
-    head = [ln for ln in lines[:20] if not _BOILERPLATE.match(ln) and len(ln) <= 200]
+    head = [ln for ln in lines[:20] if not _BOILERPLATE.match(ln) and len(ln) <= 200 and _readable(ln)]
     seen = set()
     for ln in head[:15]:
         if ln in seen and len(ln.split()) >= 2:
