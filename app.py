@@ -110,11 +110,12 @@ def show_feedback(turn: int, ans, index_name: str):
     if turn in done:
         st.caption("Thanks for the feedback.")
         return
-    cols = st.columns([1, 1, 6])
+    cols = st.columns([2, 2, 5])
     comment = cols[2].text_input("Comment (optional)", key=f"fb-comment-{turn}", label_visibility="collapsed",
                                  placeholder="Optional comment on this answer")
-    for col, rating, label in ((cols[0], 1, "👍"), (cols[1], -1, "👎")):
-        if col.button(label, key=f"fb-{rating}-{turn}", help="Helpful" if rating > 0 else "Not helpful"):
+    for col, rating, label, icon in ((cols[0], 1, "Helpful", ":material/thumb_up:"),
+                                     (cols[1], -1, "Not helpful", ":material/thumb_down:")):
+        if col.button(label, key=f"fb-{rating}-{turn}", icon=icon):
             cites = "; ".join(f"[{c.n}] {c.path} p{c.pages}" for c in ans.citations)
             feedback_store().add(index_name, ans.question, ans.text, rating, comment, cites)
             done[turn] = rating
@@ -164,7 +165,8 @@ if st.session_state.get("index_name") != chosen:
 if not kiosk:
     with st.sidebar:
         counts = manifest["counts"]
-        st.caption(f"{counts['documents']} documents · {counts['pages']} PDF pages · {counts['chunks']} passages · "
+        pages = f"{counts['pages']} PDF pages · " if counts.get("pages") else ""
+        st.caption(f"{counts['documents']} documents · {pages}{counts['chunks']} passages · "
                    f"built {manifest['created']}")
         with st.expander("Documents in this index"):
             for f in manifest["files"]:

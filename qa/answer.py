@@ -101,7 +101,7 @@ def select(scored: list[Candidate], max_sentences: int) -> list[Candidate]:
     following = [c for c in scored if c.hit_rank == best.hit_rank and c.start >= best.end]
     if following:
         nxt = min(following, key=lambda c: c.start)
-        if nxt.start - best.end <= 3 and (nxt.score >= best.score - 0.3 or _LIST_INTRO.search(best.text)):
+        if nxt.start - best.end <= 3 and (nxt.score >= best.score - 0.15 or _LIST_INTRO.search(best.text)):
             chosen.append(nxt)
     for c in scored[1:]:
         if len(chosen) >= max_sentences or c.score < best.score - 0.12:

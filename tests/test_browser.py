@@ -1,0 +1,90 @@
+"""End to end in a real headless Chromium (Debian's) against `streamlit run` on 127.0.0.1.
+
+Skips, saying why, only where Chromium or playwright is missing. Screenshots (1280 px and 390 px
+wide) are written to tests/artifacts/ for a person to look at.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seed_index, tmp_path_factory):
+    if not CHROMIUM:
+        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
+    root = tmp_path_factory.mktemp("srv") / "index"
+    root.mkdir()
+    shutil.copytree(seed_index, root / "seed")
+    port = _free_port()
+    env = dict(os.environ, QA_INDEX_ROOT=str(root), QA_STATE_DIR=str(root.parent / "state"))
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                             "--server.headless", "true", "--server.address", "127.0.0.1",
+                             "--server.port", str(port), "--browser.gatherUsageStats", "false",
+                             "--client.toolbarMode", "minimal"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_ask_see_citation_expand_source(server, browser, width):
+    from playwright.sync_api import expect
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(server)
+    box = page.get_by_placeholder("Ask a question about the reports")
+    expect(box).to_be_visible(timeout=90_000)
+    box.fill("How were Korea's e-Government projects funded?")
+    box.press("Enter")
+    answer = page.get_by_text("Informatization Promotion Fund").first
+    expect(answer).to_be_visible(timeout=90_000)
+    source = page.locator("[data-testid='stExpander']").filter(has_text="[1]").first
+    expect(source).to_be_visible()
+    source.locator("summary").click()
+    expect(source.locator("mark").first).to_be_visible()  # the quoted sentence, highlighted
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"answer-{width}px.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    page.close()
