@@ -1,0 +1,227 @@
+"""Speed and memory on this machine, measured side by side in one run (issue 7).
+
+    python bench/speed.py all --index index/reports --corpus ../shared/data/reports
+
+  throughput  our passage encoding vs plain SentenceTransformer.encode (fp32) on the same chunks,
+              chunks/s and ratio, plus top-10 retrieval agreement between the two vector sets
+  latency     ask() p50/p95 in-process on the index as built, and on a scaled copy of it at
+              ~10k and ~100k chunks (real chunk texts repeated with distinct ids; vectors are the
+              real ones plus small noise; BM25 is rebuilt over the repeated texts), with the
+              recall@10 of the approximate (HNSW) vector index against exact search
+  coldstart   seconds from process start to a printed answer: `qa ask` (CLI)
+  memory      peak resident memory of a build (child process) and of serving at ~100k chunks
+Results are printed as Markdown and written to bench/results/speed.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+EVALS = [ROOT.parent / "shared" / "eval" / "dev.jsonl", ROOT.parent / "shared" / "eval" / "reports-dev.jsonl"]
+
+
+def questions() -> list[str]:
+    out = []
+    for f in EVALS:
+        if f.exists():
+            out += [json.loads(line)["question"] for line in f.read_text().splitlines() if line.strip()]
+    return out or ["How were Korea's e-Government projects funded?"]
+
+
+def pct(xs, p):
+    return float(np.percentile(np.asarray(xs), p))
+
+
+def machine() -> str:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor())
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def throughput(index_dir: Path, n: int) -> list[str]:
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from qa.chunk import indexed_text
+    from qa.embed import MiniLMEmbedder, USEEmbedder, minilm_path
+    from qa.index import Index
+
+    idx = Index.load(index_dir)
+    texts = [indexed_text(c) for c in idx.chunks[:n]]
+    plain = SentenceTransformer(str(minilm_path()), device="cpu")
+    plain.encode(texts[:8])
+    t = time.perf_counter()
+    ref = plain.encode(texts, normalize_embeddings=True)
+    t_plain = time.perf_counter() - t
+    ours = MiniLMEmbedder()
+    ours.encode_passages(texts[:8])
+    t = time.perf_counter()
+    vec = ours.encode_passages(texts)
+    t_ours = time.perf_counter() - t
+    use = USEEmbedder()
+    use.encode_passages(texts[:8])
+    t = time.perf_counter()
+    use.encode_passages(texts)
+    t_use = time.perf_counter() - t
+    overlap = []
+    for q in questions():
+        qv = ours.encode_queries([q])[0]
+        a = set(np.argsort(-(ref @ qv))[:10])
+        b = set(np.argsort(-(vec @ qv))[:10])
+        overlap.append(len(a & b) / 10)
+    return [f"| passages encoded | {len(texts)} (first chunks of {index_dir}) |",
+            f"| plain SentenceTransformer.encode, fp32 | {len(texts) / t_plain:.1f} chunks/s |",
+            f"| ours: MiniLM, {ours.precision}, length-sorted batches of {ours.batch_size} | "
+            f"{len(texts) / t_ours:.1f} chunks/s (**{t_plain / t_ours:.2f}×**) |",
+            f"| ours: MiniLM + multilingual USE (the whole embed stage of a build) | "
+            f"{len(texts) / (t_ours + t_use):.1f} chunks/s ({t_plain / (t_ours + t_use):.2f}×) |",
+            f"| top-10 agreement, ours vs fp32 ({len(overlap)} questions) | {statistics.fmean(overlap):.3f} "
+            f"(min {min(overlap):.1f}) |",
+            f"| torch threads | {torch.get_num_threads()} |"]
+
+
+def scaled_index(index_dir: Path, target: int):
+    """The index repeated to ~target chunks with distinct ids; vectors jittered, BM25 rebuilt."""
+    from dataclasses import replace
+    from qa.chunk import indexed_text
+    from qa.index import Index, vector_index
+    from qa.lexical import LexicalIndex
+
+    base = Index.load(index_dir)
+    reps = max(1, -(-target // len(base.chunks)))
+    rng = np.random.default_rng(0)
+    chunks, mains, mls = [], [], []
+    vm, vml = base.vectors("main"), base.vectors("ml")
+    for r in range(reps):
+        chunks += [replace(c, chunk_id=f"{c.chunk_id}-{r}", doc_id=f"{c.doc_id}-{r}") for c in base.chunks]
+        for v, out in ((vm, mains), (vml, mls)):
+            j = v + rng.normal(0, 0.01 if r else 0.0, v.shape).astype(np.float32)
+            out.append(j / np.linalg.norm(j, axis=1, keepdims=True))
+    vm, vml = np.concatenate(mains), np.concatenate(mls)
+    texts = [indexed_text(c) for c in base.chunks] * reps
+    idx = Index(base.folder, base.manifest, chunks, vector_index(vm), vector_index(vml), LexicalIndex.build(texts))
+    return idx, vm
+
+
+def ask_latency(idx) -> tuple[float, float]:
+    from qa.assistant import Assistant
+    from qa.config import Settings
+    a = Assistant(idx, Settings.from_env())
+    qs = questions()
+    for q in qs[:3]:
+        a.ask(q)
+    ms = []
+    for q in qs:
+        t = time.perf_counter()
+        a.ask(q)
+        ms.append(1000 * (time.perf_counter() - t))
+    return pct(ms, 50), pct(ms, 95)
+
+
+def latency(index_dir: Path, sizes: list[int]) -> list[str]:
+    import faiss
+    from qa.assistant import Assistant
+    from qa.embed import MiniLMEmbedder
+    from qa.index import Index
+
+    base = Index.load(index_dir)
+    p50, p95 = ask_latency(base)
+    rows = [f"| {len(base.chunks):,} (as built) | exact | {p50:.1f} | {p95:.1f} | – |"]
+    enc = MiniLMEmbedder()
+    qv = enc.encode_queries(questions())
+    for size in sizes:
+        idx, vm = scaled_index(index_dir, size)
+        kind = "HNSW" if isinstance(idx.dense, faiss.IndexHNSWFlat) else "exact"
+        recall = "–"
+        if kind == "HNSW":
+            exact = faiss.IndexFlatIP(vm.shape[1])
+            exact.add(vm)
+            _, want = exact.search(qv, 10)
+            _, got = idx.dense.search(qv, 10)
+            recall = f"{np.mean([len(set(w) & set(g)) / 10 for w, g in zip(want, got)]):.3f}"
+        p50, p95 = ask_latency(idx)
+        rows.append(f"| {len(idx.chunks):,} (scaled) | {kind} | {p50:.1f} | {p95:.1f} | {recall} |")
+    return rows
+
+
+def coldstart(index_dir: Path, runs: int = 3) -> list[str]:
+    qa = str(Path(sys.executable).parent / "qa")
+    secs = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([qa, "ask", "How were Korea's e-Government projects funded?", "--index", str(index_dir)],
+                       check=True, capture_output=True)
+        secs.append(time.perf_counter() - t)
+    return [f"| `qa ask` from process start to printed answer ({runs} runs, warm disk) | "
+            f"median {statistics.median(secs):.2f} s, max {max(secs):.2f} s |"]
+
+
+SERVE = """
+import sys, resource, time
+sys.path.insert(0, sys.argv[1])
+from bench.speed import scaled_index, ask_latency
+from pathlib import Path
+idx, _ = scaled_index(Path(sys.argv[2]), int(sys.argv[3]))
+ask_latency(idx)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def memory(index_dir: Path, corpus: Path, size: int) -> list[str]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        qa = str(Path(sys.executable).parent / "qa")
+        t = time.perf_counter()
+        subprocess.run([qa, "build", str(corpus), "--index", str(Path(tmp) / "x")], check=True, capture_output=True)
+        build_s = time.perf_counter() - t
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        rows.append(f"| build of {corpus} from scratch | peak {peak:,.0f} MB, {build_s:.0f} s |")
+    out = subprocess.run([sys.executable, "-c", SERVE, str(ROOT), str(index_dir), str(size)], check=True,
+                         capture_output=True, text=True).stdout.split()[-1]
+    rows.append(f"| serving ~{size:,} chunks (scaled index, includes building it in memory) | "
+                f"peak {int(out) / 1024:,.0f} MB |")
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("what", choices=["throughput", "latency", "coldstart", "memory", "all"])
+    ap.add_argument("--index", default="index/reports", type=Path)
+    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "data" / "reports"), type=Path)
+    ap.add_argument("--chunks", type=int, default=600, help="passages for the throughput run")
+    ap.add_argument("--sizes", default="10000,100000")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    out = [f"# Speed of qa on {machine()}", "", time.strftime("Measured %Y-%m-%d %H:%M by bench/speed.py"), ""]
+    if args.what in ("throughput", "all"):
+        out += ["## Indexing throughput", "", "| | |", "|---|---|"] + throughput(args.index, args.chunks) + [""]
+    if args.what in ("latency", "all"):
+        out += ["## Query latency of ask() (retrieve + answer, in-process)", "",
+                "| chunks | vector search | p50 ms | p95 ms | HNSW recall@10 vs exact |", "|---|---|---|---|---|"]
+        out += latency(args.index, sizes) + [""]
+    if args.what in ("coldstart", "all"):
+        out += ["## Cold start", "", "| | |", "|---|---|"] + coldstart(args.index) + [""]
+    if args.what in ("memory", "all"):
+        out += ["## Peak memory", "", "| | |", "|---|---|"] + memory(args.index, args.corpus, sizes[-1]) + [""]
+    text = "\n".join(out)
+    print(text)
+    (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
+    (ROOT / "bench" / "results" / f"speed-{args.what}.md").write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
