@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .chunk import sentence_spans
-from .lexical import LexicalIndex, tokenize
+from .lexical import LexicalIndex, fold_text, tokenize
 from .types import Citation, Hit
 
 MIN_SENTENCE_CHARS = 25
@@ -210,16 +210,15 @@ def missing_key_terms(question: str, passages: list[str]) -> list[str]:
     first = words[0].strip("¿¡\"'") if words else ""
     keys = [w for w in _KEY.findall(question) if w != first]
     keys = [w for w in keys if not (re.sub(r"['’]s$", "", w).isupper() and len(w) <= 8)]  # acronyms
-    present: set[str] = set()
-    for text in passages:
-        toks = tokenize(text)
-        present.update(toks)
-        present.update(a + b for a, b in zip(toks, toks[1:]))
-    prefixes = {t[:5] for t in present if len(t) >= 5}
+    if not keys:
+        return []
+    hay = fold_text("\n".join(passages))
+    joined = re.sub(r"[\s-]+", "", hay)
     missing = []
     for k in keys:
-        for t in tokenize(k):
-            if t in present or (len(t) >= 5 and t[:5] in prefixes):
+        for t in tokenize(k):  # stems: "singapor", "korea"
+            probe = t[:5] if len(t) >= 5 else t
+            if (len(probe) >= 5 and probe in hay) or re.search(rf"\b{re.escape(probe)}", hay) or t in joined:
                 continue
             missing.append(k)
             break

@@ -16,6 +16,7 @@ from typing import Sequence
 import numpy as np
 
 _TOKEN = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+|[\u3040-\u30ff\u3400-\u9fff]+|[^\W_]+(?:[.,'’][^\W_]+)*")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
 _CJK = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u9fff]")
 
 # Function words of the languages our users ask in; too common to tell passages apart.
@@ -67,7 +68,7 @@ def _fold(word: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Index terms of `text`; the same function serves passages and questions."""
     out: list[str] = []
-    stem = _stemmer().stemWord
+    to_stem: list[int] = []  # positions in `out` holding words to stem, stemmed in one batch
     for tok in _TOKEN.findall(text):
         if _CJK.match(tok):
             if len(tok) == 1:
@@ -75,14 +76,25 @@ def tokenize(text: str) -> list[str]:
             else:
                 out.extend(tok[i:i + 2] for i in range(len(tok) - 1))
             continue
-        w = _fold(tok).replace("’", "'")
+        w = tok.lower() if tok.isascii() else _fold(tok).replace("’", "'")
         if "'" in w:  # "korea's" → "korea"; "d'accès" → "acces"
             head, _, tail = w.partition("'")
             w = tail if len(head) <= 2 else head
         if w in STOPWORDS or not w:
             continue
-        out.append(stem(w) if w.isalpha() else w)
+        if w.isalpha():
+            to_stem.append(len(out))
+        out.append(w)
+    if to_stem:
+        stems = _stemmer().stemWords([out[i] for i in to_stem])
+        for i, s in zip(to_stem, stems):
+            out[i] = s
     return out
+
+
+def fold_text(text: str) -> str:
+    """Lower case, accents removed, for substring tests over whole passages (fast: all C)."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
 class LexicalIndex:
