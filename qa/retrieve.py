@@ -55,14 +55,22 @@ class QueryVectors:
 class Retriever:
     def __init__(self, index: Index, main: Embedder, multi: Embedder | None, settings: Settings):
         self.index, self.main, self.multi, self.settings = index, main, multi, settings
+        self._pool = None
         # kept once per index: cosine of a question with any candidate, without a faiss round-trip
         self._vecs = index.vectors("main")
         self._vecs_ml = index.vectors("ml") if index.dense_ml is not None and multi else None
 
     def embed(self, question: str) -> QueryVectors:
+        """Both question vectors; the multilingual one on a second thread (numpy releases the
+        GIL, so the two models run on the two cores at once)."""
+        if self._vecs_ml is None:
+            return QueryVectors(self.main.encode_queries([question])[0], None)
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-embed")
+        ml = self._pool.submit(self.multi.encode_queries, [question])
         q = self.main.encode_queries([question])[0]
-        qm = self.multi.encode_queries([question])[0] if self._vecs_ml is not None else None
-        return QueryVectors(q, qm)
+        return QueryVectors(q, ml.result()[0])
 
     def rankings(self, question: str, qv: QueryVectors, depth: int) -> dict[str, list[int]]:
         out = {}
