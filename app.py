@@ -194,17 +194,20 @@ if not st.session_state.turns and not question:
         for i, s in enumerate(starters):
             st.button(s, key=f"starter-{i}", on_click=ask_next, args=(s,))
 
+def show_answer(turn: int, ans):
+    if ans.refused:
+        show_refusal(ans, f"h{turn}")
+    else:
+        st.markdown(html.escape(ans.text))
+        show_sources(ans, manifest, f"h{turn}")
+        show_feedback(turn, ans, chosen)
+
+
 for i, t in enumerate(st.session_state.turns):
     with st.chat_message("user"):
         st.markdown(html.escape(t["answer"].question))
     with st.chat_message("assistant"):
-        a = t["answer"]
-        if a.refused:
-            show_refusal(a, f"h{i}")
-        else:
-            st.markdown(html.escape(a.text))
-            show_sources(a, manifest, f"h{i}")
-            show_feedback(i, a, chosen)
+        show_answer(i, t["answer"])
 
 if question:
     st.session_state.last_active = time.time()
@@ -215,13 +218,7 @@ if question:
         with st.spinner("Searching the reports…"):
             ans = assistant.ask(question, history=history, top_k=top_k)
         st.session_state.turns.append({"answer": ans})
-        n = len(st.session_state.turns) - 1
-        if ans.refused:
-            show_refusal(ans, f"h{n}")
-        else:
-            st.markdown(html.escape(ans.text))
-            show_sources(ans, manifest, f"h{n}")
-            show_feedback(n, ans, chosen)
+        show_answer(len(st.session_state.turns) - 1, ans)
 
 if not kiosk and st.session_state.turns:  # rendered last, so it includes the answer just given
     answers = [t["answer"] for t in st.session_state.turns]
