@@ -21,6 +21,10 @@ from .types import Citation, Hit
 
 MIN_SENTENCE_CHARS = 25
 MAX_QUOTE_CHARS = 600
+RANK_PENALTY = 0.02  # per rank of the sentence's passage: prefer the best passage on near ties
+NEXT_MARGIN = 0.15  # the sentence after the best one joins if it scores within this of the best
+OTHER_MARGIN = 0.2  # any other sentence joins if it scores within this of the best
+MAX_ANSWER_WORDS = 130  # a short answer: further sentences join only while the total stays under this
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ def score_candidates(cands: list[Candidate], sims: np.ndarray, weights: dict[str
     for c, sim in zip(cands, sims):
         lex = 0.0 if foreign else coverage(weights, c.text)
         score = (0.85 * float(sim) + 0.15 * lex) if foreign else (0.55 * float(sim) + 0.45 * lex)
-        out.append(Candidate(c.hit_rank, c.start, c.end, c.text, score - 0.02 * c.hit_rank))
+        out.append(Candidate(c.hit_rank, c.start, c.end, c.text, score - RANK_PENALTY * c.hit_rank))
     return sorted(out, key=lambda c: -c.score)
 
 
@@ -101,17 +105,19 @@ def select(scored: list[Candidate], max_sentences: int) -> list[Candidate]:
     following = [c for c in scored if c.hit_rank == best.hit_rank and c.start >= best.end]
     if following:
         nxt = min(following, key=lambda c: c.start)
-        if nxt.start - best.end <= 3 and (nxt.score >= best.score - 0.15 or _LIST_INTRO.search(best.text)):
+        if nxt.start - best.end <= 3 and (nxt.score >= best.score - NEXT_MARGIN or _LIST_INTRO.search(best.text)):
             chosen.append(nxt)
+    words_used = sum(len(c.text.split()) for c in chosen)
     for c in scored[1:]:
-        if len(chosen) >= max_sentences or c.score < best.score - 0.12:
+        if len(chosen) >= max_sentences or c.score < best.score - OTHER_MARGIN:
             break
-        if c in chosen:
+        if c in chosen or words_used + len(c.text.split()) > MAX_ANSWER_WORDS:
             continue
         words = set(re.findall(r"\w+", c.text.lower()))
         if any(len(words & set(re.findall(r"\w+", o.text.lower()))) > 0.6 * len(words) for o in chosen):
             continue  # the overlap window repeats a sentence already chosen
         chosen.append(c)
+        words_used += len(c.text.split())
     # read in source order: passage rank, then position in the passage
     return sorted(chosen, key=lambda c: (c.hit_rank, c.start))
 

@@ -183,7 +183,9 @@ def verify(index_dir):
 @click.argument("questions_file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="print the summary and per-question detail as JSON")
-def eval_cmd(questions_file, index_dir, as_json):
+@click.option("--keyword-threshold", type=click.FloatRange(0, 1), default=1.0, show_default=True,
+              help="share of answer keywords a correct answer must contain")
+def eval_cmd(questions_file, index_dir, as_json, keyword_threshold):
     """Measure retrieval, citations and refusals on QUESTIONS_FILE (JSON lines with gold evidence)."""
     from .assistant import Assistant
     from .evaluate import evaluate, format_summary, load_questions
@@ -191,7 +193,7 @@ def eval_cmd(questions_file, index_dir, as_json):
     rows = load_questions(questions_file)
     assistant = Assistant.load(index_dir)
     assistant.warm()
-    result = evaluate(lambda q: assistant.ask(q).to_dict(), rows)
+    result = evaluate(lambda q: assistant.ask(q).to_dict(), rows, keyword_threshold)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:

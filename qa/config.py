@@ -41,7 +41,7 @@ class Settings:
     # specific wording. Questions not in English lean on the multilingual model instead.
     weights_english: tuple = (1.0, 0.3, 3.0)
     weights_foreign: tuple = (0.3, 0.6, 3.0)
-    max_answer_sentences: int = 3
+    max_answer_sentences: int = 4
     # Evidence strength (best sentence score) below which the assistant refuses. Calibrated on
     # the dev sets: answerable English questions scored >= 0.33, off-topic ones <= 0.15; near
     # misses are caught by the missing-key-term rule instead (answer.missing_key_terms).

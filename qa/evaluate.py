@@ -85,8 +85,11 @@ def _retrieval(ranks: list[int | None]) -> dict:
             "mrr@10": round(sum(1 / r for r in ranks if r and r <= 10) / n, 4)}
 
 
-def evaluate(ask, rows: list[dict], keyword_threshold: float = 0.5) -> dict:
-    """Run `ask(question) -> contract dict` over rows; returns the summary and per-question detail."""
+def evaluate(ask, rows: list[dict], keyword_threshold: float = 1.0) -> dict:
+    """Run `ask(question) -> contract dict` over rows; returns the summary and per-question detail.
+
+    An answerable question counts as correct when it is answered and the answer holds at least
+    `keyword_threshold` of its answer keywords (1.0 = all, the default of tools/score.py)."""
     detail, lat = [], []
     for row in rows:
         t0 = time.perf_counter()
