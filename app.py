@@ -78,6 +78,8 @@ def show_sources(ans, manifest: dict, key: str):
         where = f" — page {c.pages[0]}" if c.pages else ""
         if c.page_labels and c.pages and c.page_labels[0] != str(c.pages[0]):
             where += f" (printed {c.page_labels[0]})"
+        if c.ocr:
+            where += " (OCR text)"
         with st.expander(f"[{c.n}] {c.title}{where}"):
             chunk = passages.get(c.chunk_id)
             body = highlighted_passage(chunk.text, c.quote) if chunk else html.escape(c.quote)

@@ -114,6 +114,8 @@ def _print_answer(ans) -> None:
             where = f", p. {'-'.join(str(p) for p in sorted({c.pages[0], c.pages[-1]}))}"
             if c.page_labels and c.page_labels != [str(p) for p in c.pages]:
                 where += f" (printed {c.page_labels[0]})"
+            if c.ocr:
+                where += ", OCR text: check the wording against the scan"
         click.echo(f"[{c.n}] {c.title} ({c.path}{where})")
         click.echo(f"    “{' '.join(c.quote.split())}”")
 

@@ -160,8 +160,11 @@ def read_pdf(path: Path, rel: str, password: str | None = None) -> dict:
             or meta_title.lower().endswith((".doc", ".docx", ".pdf", ".ppt", ".pptx")):
         meta_title = ""
     first = next(i for i, p in enumerate(pages) if p)
-    title = (_largest_type(reader.pages[first]) or meta_title
-             or title_from_text(pages[first], fallback_title(path.stem)))
+    if first + 1 in ocr_done:  # OCR text makes a poor title: metadata, else the file name
+        title = meta_title or fallback_title(path.stem)
+    else:
+        title = (_largest_type(reader.pages[first]) or meta_title
+                 or title_from_text(pages[first], fallback_title(path.stem)))
     labels = []
     try:
         labels = list(reader.page_labels)
