@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import time
 from pathlib import Path
 
@@ -57,6 +58,15 @@ def reset_conversation():
     st.session_state.last_active = time.time()
 
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~$<&:])")
+
+
+def plain(text: str) -> str:
+    """Text shown literally by st.markdown: "6) Overcoming…" stays text, not a numbered list;
+    "$" never starts a formula; nothing in a report is read as markup."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
 def highlighted_passage(passage: str, quote: str) -> str:
     """Passage as escaped HTML with the quoted sentence marked; corpus text is never trusted HTML."""
     i = passage.find(quote)
@@ -94,7 +104,7 @@ def show_sources(ans, manifest: dict, key: str):
 
 
 def show_refusal(ans, key: str):
-    st.warning(ans.text, icon="🔎")
+    st.warning(ans.text, icon=":material/search_off:")
     if ans.hits:
         st.markdown("**Closest passages found**")
         for h in ans.hits[:3]:
@@ -200,14 +210,14 @@ def show_answer(turn: int, ans):
     if ans.refused:
         show_refusal(ans, f"h{turn}")
     else:
-        st.markdown(html.escape(ans.text))
+        st.markdown(plain(ans.text))
         show_sources(ans, manifest, f"h{turn}")
         show_feedback(turn, ans, chosen)
 
 
 for i, t in enumerate(st.session_state.turns):
     with st.chat_message("user"):
-        st.markdown(html.escape(t["answer"].question))
+        st.markdown(plain(t["answer"].question))
     with st.chat_message("assistant"):
         show_answer(i, t["answer"])
 
@@ -215,7 +225,7 @@ if question:
     st.session_state.last_active = time.time()
     history = [t["answer"].resolved_question or t["answer"].question for t in st.session_state.turns]
     with st.chat_message("user"):
-        st.markdown(html.escape(question))
+        st.markdown(plain(question))
     with st.chat_message("assistant"):
         with st.spinner("Searching the reports…"):
             ans = assistant.ask(question, history=history, top_k=top_k)
