@@ -83,3 +83,14 @@ def test_no_index_gives_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setenv("QA_INDEX_ROOT", str(tmp_path / "empty"))
     at = start()
     assert at.error and "qa build" in at.error[0].value
+
+
+def test_kiosk_starts_afresh_after_inactivity(app_env, monkeypatch):
+    monkeypatch.setenv("QA_KIOSK_IDLE_SECONDS", "60")
+    at = start(kiosk="1")
+    at.chat_input[0].set_value("What is the 'settlement after investment' approach?").run()
+    assert len(at.chat_message) == 2
+    at.session_state["last_active"] = 0.0  # the last question was long ago
+    at.run()
+    assert len(at.chat_message) == 0
+    assert any(b.label.startswith("How were Korea") for b in at.button)  # starters again

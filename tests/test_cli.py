@@ -35,3 +35,29 @@ def test_user_errors_are_one_line_not_tracebacks(tmp_path):
     (tmp_path / "empty").mkdir()
     r = runner.invoke(main, ["build", str(tmp_path / "empty"), "--index", str(tmp_path / "x")], env=ENV)
     assert r.exit_code == 2 and "no readable files" in r.output
+
+
+def test_eval_reports_the_metrics(mini_corpus, tmp_path):
+    runner = CliRunner()
+    out = str(tmp_path / "mini")
+    assert runner.invoke(main, ["build", str(mini_corpus), "--index", out], env=ENV).exit_code == 0
+    qfile = tmp_path / "q.jsonl"
+    qfile.write_text(
+        json.dumps({"id": "a", "question": "What does sourdough bread need?", "answerable": True,
+                    "doc": "bread.txt", "evidence": ["Sourdough bread needs a starter"],
+                    "answer_keywords": ["starter"], "kind": "factoid"}) + "\n"
+        + json.dumps({"id": "b", "question": "Who won the World Cup?", "answerable": False, "doc": None,
+                      "evidence": [], "answer_keywords": [], "kind": "unanswerable"}) + "\n"
+        + json.dumps({"id": "c", "question": "What does sourdough bread need?", "answerable": True,
+                      "doc": "bread.txt", "evidence": ["no such sentence"], "answer_keywords": ["yeast"],
+                      "kind": "factoid"}) + "\n")
+    r = runner.invoke(main, ["eval", str(qfile), "--index", out, "--json"], env=ENV)
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    s = d["summary"]
+    assert s["n_answerable"] == 2 and s["n_unanswerable"] == 1
+    assert s["retrieval"]["recall@5"] == 0.5 and s["keyword_recall"] == 0.5
+    # "World Cup" appears in no passage: refused even with the strength threshold at 0
+    assert s["unanswerable_refused"] == 1.0 and s["answerable_answered"] == 1.0
+    assert {q["id"]: q["correct"] for q in d["questions"]} == {"a": True, "b": True, "c": False}
+    assert abs(s["accuracy"] - 2 / 3) < 1e-3
