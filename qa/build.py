@@ -17,10 +17,9 @@ import numpy as np
 from .chunk import chunk_document, indexed_text
 from .config import Settings
 from .embed import Embedder, make_embedder
-from .errors import IndexLockedError, QAError
+from .errors import IndexLockedError, IngestError, QAError
 from .index import Index, build_date, remove_stale_temporaries, save_index
-from .ingest import read_document, scan_corpus
-from .errors import IngestError
+from .ingest import doc_id_for, read_document, scan_corpus
 from .lexical import LexicalIndex
 
 # progress(stage, done, total): stages "read", "embed"
@@ -101,7 +100,6 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
     old_vecs = old.vectors("main") if old else None
     old_vecs_ml = old.vectors("ml") if old and old.dense_ml is not None else None
 
-    from .ingest import doc_id_for
     from .ingest.ocr import tesseract_languages
     ocr_now = tesseract_languages() or ""
     per_file: list[tuple[dict, list, np.ndarray | None, np.ndarray | None]] = []

@@ -79,7 +79,9 @@ class Settings:
                 continue
             try:
                 env[f.name] = raw
-                if f.type == "bool":
+                if f.type == "tuple":
+                    env[f.name] = tuple(float(x) for x in raw.split(","))
+                elif f.type == "bool":
                     env[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
                 elif f.type == "int":
                     env[f.name] = int(raw)

@@ -56,14 +56,12 @@ class Retriever:
     def __init__(self, index: Index, main: Embedder, multi: Embedder | None, settings: Settings):
         self.index, self.main, self.multi, self.settings = index, main, multi, settings
         self._pool = None
-        # kept once per index: cosine of a question with any candidate, without a faiss round-trip
-        self._vecs = index.vectors("main")
-        self._vecs_ml = index.vectors("ml") if index.dense_ml is not None and multi else None
+        self._multilingual = index.dense_ml is not None and multi is not None
 
     def embed(self, question: str) -> QueryVectors:
         """Both question vectors; the multilingual one on a second thread (numpy releases the
         GIL, so the two models run on the two cores at once)."""
-        if self._vecs_ml is None:
+        if not self._multilingual:
             return QueryVectors(self.main.encode_queries([question])[0], None)
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
@@ -97,7 +95,8 @@ class Retriever:
         pos = {n: {cid: r for r, cid in enumerate(ranks[n], 1)} for n in names}
         hits = []
         for cid, score in fused[:top_k]:
-            sim = float(self._vecs[cid] @ qv.main) if len(self._vecs) else 0.0
+            # the stored vector, not a copy of them all: serving memory stays one copy of the index
+            sim = float(self.index.dense.reconstruct(cid) @ qv.main)
             hits.append(Hit(chunk=self.index.chunks[cid], score=score / best_possible,
                             dense_rank=pos["dense"].get(cid), lexical_rank=pos["lexical"].get(cid),
                             similarity=sim))
