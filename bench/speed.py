@@ -170,8 +170,64 @@ def coldstart(index_dir: Path, runs: int = 3) -> list[str]:
         subprocess.run([qa, "ask", "How were Korea's e-Government projects funded?", "--index", str(index_dir)],
                        check=True, capture_output=True)
         secs.append(time.perf_counter() - t)
-    return [f"| `qa ask` from process start to printed answer ({runs} runs, warm disk) | "
+    rows = [f"| `qa ask` from process start to printed answer ({runs} runs, warm disk) | "
             f"median {statistics.median(secs):.2f} s, max {max(secs):.2f} s |"]
+    return rows + app_coldstart(index_dir)
+
+
+def app_coldstart(index_dir: Path) -> list[str]:
+    """`streamlit run app.py` started, a browser opens the page and asks: seconds to the server
+    answering health checks, and to the first answer on screen (needs Chromium + playwright)."""
+    import shutil
+    import socket
+    import urllib.request
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        chromium = None
+    if not chromium:
+        return ["| app cold start | not measured: Chromium or playwright missing |"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, QA_INDEX_ROOT=str(Path(index_dir).parent))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
+                             "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        while True:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.1)
+        t_up = time.perf_counter() - t0
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=chromium, headless=True,
+                                  args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = b.new_page()
+            page.goto(f"{url}/?index={Path(index_dir).name}")
+            box = page.get_by_placeholder("Ask a question about the reports")
+            expect(box).to_be_visible(timeout=120_000)
+            t_page = time.perf_counter() - t0
+            t_q = time.perf_counter()
+            box.fill("How were Korea's e-Government projects funded?")
+            box.press("Enter")
+            expect(page.get_by_text("[1]").first).to_be_visible(timeout=120_000)
+            t_answer = time.perf_counter() - t0
+            t_first = time.perf_counter() - t_q
+            b.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return [f"| app: `streamlit run` to server up | {t_up:.1f} s |",
+            f"| app: to page ready in the browser (model and index loaded and warmed) | {t_page:.1f} s |",
+            f"| app: first question typed to its answer on screen | {t_first:.1f} s |",
+            f"| app: process start to first answer | {t_answer:.1f} s |"]
 
 
 MAKE_SCALED = """
