@@ -148,6 +148,8 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
         lengths = main.count_tokens(texts)
         texts = [t if n <= main.max_tokens else c.text for t, n, c in zip(texts, lengths, todo)]
     new_main = main.encode_passages(texts, tick) if todo else None
+    if hasattr(main, "prepare_fast_queries"):
+        main.prepare_fast_queries()
     new_ml = multi.encode_passages(texts) if todo and multi else None
     report.embedded_chunks = total
 

@@ -124,11 +124,23 @@ class MiniLMEmbedder:
         return self._encode(list(texts), progress)
 
     def encode_queries(self, texts):
-        # questions go through the numpy forward pass: same vectors, no torch import (cold start)
+        # questions never import torch (cold start): onnxruntime when its model file has been
+        # exported (by qa build), else the numpy forward pass; both give the same vectors
         if self._numpy is None:
-            from .minilm import NumpyMiniLM
-            self._numpy = NumpyMiniLM(minilm_path(), self.max_tokens)
+            from . import onnx_encoder
+            self._numpy = onnx_encoder.load(minilm_path(), self.max_tokens)
+            if self._numpy is None:
+                from .minilm import NumpyMiniLM
+                self._numpy = NumpyMiniLM(minilm_path(), self.max_tokens)
         return self._numpy.encode(list(texts)).astype(np.float32)
+
+    def prepare_fast_queries(self) -> None:
+        """Export the ONNX question encoder once per machine (needs torch, loaded by a build)."""
+        from . import onnx_encoder
+        try:
+            onnx_encoder.export(minilm_path())
+        except Exception:  # an exporter problem only costs speed: numpy encodes questions
+            pass
 
 
 class USEEmbedder:

@@ -30,3 +30,21 @@ def test_multilingual_model_links_translations():
 def test_hash_embedder_is_deterministic_and_unit():
     v = HashEmbedder().encode_passages(["a b c", "a b c", ""])
     assert np.allclose(v[0], v[1]) and abs(np.linalg.norm(v[0]) - 1) < 1e-6
+
+
+def test_onnx_question_encoder_matches_and_is_used(tmp_path, monkeypatch):
+    import pytest
+    pytest.importorskip("onnxruntime")
+    from qa import onnx_encoder
+    from qa.embed import minilm_path
+    monkeypatch.setenv("QA_CACHE_DIR", str(tmp_path))
+    assert onnx_encoder.load(minilm_path()) is None  # not exported yet: numpy serves
+    path = onnx_encoder.export(minilm_path())
+    assert path is not None and path.parent == tmp_path and not list(tmp_path.glob("*.tmp-*"))
+    texts = ["How were Korea's e-Government projects funded?", "짧은 질문", "word " * 300]
+    fast = onnx_encoder.load(minilm_path()).encode(texts)
+    emb = MiniLMEmbedder(precision="fp32")
+    assert np.all((fast * emb.encode_passages(texts)).sum(1) > 0.9999)
+    emb2 = MiniLMEmbedder()
+    emb2.encode_queries(["warm"])
+    assert type(emb2._numpy).__name__ == "OnnxMiniLM"
