@@ -94,3 +94,12 @@ def test_kiosk_starts_afresh_after_inactivity(app_env, monkeypatch):
     at.run()
     assert len(at.chat_message) == 0
     assert any(b.label.startswith("How were Korea") for b in at.button)  # starters again
+
+
+def test_report_text_is_shown_literally_not_as_markup(app_env):
+    at = start()
+    at.chat_input[0].set_value("What lessons should we take from Korea's inter-agency conflicts?").run()
+    answer = next(m.value for m in at.markdown if "Overcoming" in m.value and "[1" in m.value)
+    # "6) Overcoming…" would otherwise render as an ordered list; [n] and $ must stay text too
+    assert answer.startswith("6\\) Overcoming")
+    assert "\\[1\\]" in answer
