@@ -59,6 +59,8 @@ def _is_statement(piece: str) -> bool:
     words = piece.split()
     if len(piece) < MIN_SENTENCE_CHARS or sum(c.isalpha() for c in piece) < 0.4 * len(piece):
         return False
+    if re.search(r"#{2,}[A-Z0-9_]", piece):
+        return False  # template markup left in a saved web page ("##3D_LAYER##"): not to quote
     alpha = [w for w in words if w[:1].isalpha()]
     if alpha and sum(w[0].isupper() for w in alpha) > 0.6 * len(alpha):
         return False  # Title Case: a heading, a keyword list, a menu — not a statement
@@ -89,8 +91,11 @@ def score_candidates(cands: list[Candidate], sims: np.ndarray, weights: dict[str
     """Meaning and term overlap, with a small preference for higher-ranked passages."""
     out = []
     for c, sim in zip(cands, sims):
-        lex = 0.0 if foreign else coverage(weights, c.text)
-        score = (0.85 * float(sim) + 0.15 * lex) if foreign else (0.55 * float(sim) + 0.45 * lex)
+        lex = coverage(weights, c.text)
+        if foreign:  # across languages terms rarely match; in the question's own language they do
+            score = max(0.85 * float(sim), 0.5 * float(sim) + 0.5 * lex)
+        else:
+            score = 0.55 * float(sim) + 0.45 * lex
         out.append(Candidate(c.hit_rank, c.start, c.end, c.text, score - RANK_PENALTY * c.hit_rank))
     return sorted(out, key=lambda c: -c.score)
 
@@ -140,7 +145,7 @@ _LIST_INTRO = re.compile(r"(:|\b(following|as follows|these|include|includes|con
                          r".{0,60}[.:])\s*(\d\.)?\s*$", re.I)
 
 
-def extend_list_intros(chosen: list[Candidate], hits: list[Hit], max_items: int = 4) -> list[Candidate]:
+def extend_list_intros(chosen: list[Candidate], hits: list[Hit], max_items: int = 8) -> list[Candidate]:
     """A sentence that announces a list ("... the following lessons can be drawn:") says little
     alone: quote the items that follow it in the passage too (still one verbatim span)."""
     out = []
