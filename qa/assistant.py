@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from . import answer as compose
+from .chunk import indexed_text
 from .config import Settings
 from .embed import make_embedder
 from .index import Index
-from .chunk import indexed_text
 from .lexical import question_language, tokenize
 from .retrieve import Retriever
 from .types import Answer
@@ -86,7 +86,8 @@ class Assistant:
             own = set(tokenize(question))
             weights = {t: w * (3.0 if t in own else 1.0) for t, w in weights.items()}
         if cands and foreign and self.multi is not None:
-            # term overlap cannot work across languages: compare meanings sentence by sentence
+            # the passages may be in another language: compare meanings sentence by sentence
+            # (term overlap still counts where the languages match, see score_candidates)
             sims = self.multi.encode_queries([c.text for c in cands]) @ qv.ml
         else:
             # in English, a sentence's meaning score is its passage's; term overlap ranks within
