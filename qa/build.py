@@ -69,6 +69,7 @@ def build_index(corpus_dir: Path | str, index_dir: Path | str, settings: Setting
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():
         raise QAError(f"corpus folder not found: {corpus_dir}")
+    _refuse_to_replace_other_data(corpus_dir, index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir.parent / f".{index_dir.name}.lock"))
     try:
@@ -81,6 +82,18 @@ def build_index(corpus_dir: Path | str, index_dir: Path | str, settings: Setting
         return _build(corpus_dir, index_dir, settings, passwords or {}, progress, embedders)
     finally:
         lock.release()
+
+
+def _refuse_to_replace_other_data(corpus_dir: Path, index_dir: Path) -> None:
+    """A build replaces the index folder whole: never let that folder be the reports, or any
+    folder that holds something other than an index (a mistyped --index must not cost data)."""
+    c, i = corpus_dir.resolve(), index_dir.resolve()
+    if i == c or c in i.parents or i in c.parents:
+        raise QAError(f"the index folder {index_dir} overlaps the corpus folder {corpus_dir}; "
+                      "choose another --index, e.g. index/NAME")
+    if i.exists() and (not i.is_dir() or (any(i.iterdir()) and not (i / "manifest.json").exists())):
+        raise QAError(f"{index_dir} exists and is not a qa index; a build would replace it. "
+                      "Choose another --index, or remove that folder yourself")
 
 
 def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> BuildReport:

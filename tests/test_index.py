@@ -101,3 +101,19 @@ def test_bad_files_are_reported_and_the_build_goes_on(mini_corpus, tmp_path, has
     r2 = build_index(mini_corpus, tmp_path / "mini", hash_settings,
                      passwords={"07-encrypted-userpw-openpassword_libreoffice.pdf": "openpassword"})
     assert {f["path"]: f["outcome"] for f in r2.files}["07-encrypted-userpw-openpassword_libreoffice.pdf"] == "indexed"
+
+
+def test_build_never_replaces_a_folder_that_is_not_an_index(mini_corpus, tmp_path, hash_settings):
+    from qa.errors import QAError
+    precious = tmp_path / "my-notes"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    with pytest.raises(QAError) as e:
+        build_index(mini_corpus, precious, hash_settings)
+    assert "not a qa index" in str(e.value)
+    assert (precious / "notes.txt").read_text() == "keep me"
+    with pytest.raises(QAError):
+        build_index(mini_corpus, mini_corpus, hash_settings)  # --index pointing at the reports
+    with pytest.raises(QAError):
+        build_index(mini_corpus, mini_corpus / "index", hash_settings)
+    assert (mini_corpus / "notes.md").exists()
