@@ -25,11 +25,37 @@ def _layer_norm(x, w, b, eps):
     return (x - mu) / np.sqrt(var + eps) * w + b
 
 
+def question_tokenizer(model_dir: Path, max_tokens: int):
+    """The model's own word-piece tokenizer, truncating at the model's window, unpadded."""
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tok.enable_truncation(max_tokens)
+    tok.no_padding()
+    return tok
+
+
+def pad_batch(tok, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids padded to the longest text, and the mask of real tokens (1) vs padding (0)."""
+    enc = tok.encode_batch(list(texts))
+    n, L = len(enc), max(len(e.ids) for e in enc)
+    ids = np.zeros((n, L), np.int64)
+    mask = np.zeros((n, L), np.int64)
+    for i, e in enumerate(enc):
+        ids[i, :len(e.ids)] = e.ids
+        mask[i, :len(e.ids)] = 1
+    return ids, mask
+
+
+def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean of the real tokens' states, L2-normalised: sentence-transformers' pooling for MiniLM."""
+    m = mask[..., None].astype(np.float32)
+    pooled = (hidden * m).sum(1) / np.maximum(m.sum(1), 1.0)
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+
 class NumpyMiniLM:
     def __init__(self, model_dir: Path, max_tokens: int = 256):
         from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
-
         cfg = json.loads((model_dir / "config.json").read_text())
         self.heads = cfg["num_attention_heads"]
         self.layers = cfg["num_hidden_layers"]
@@ -40,19 +66,12 @@ class NumpyMiniLM:
         for k in list(self.w):
             if k.endswith(".weight") and self.w[k].ndim == 2 and "embeddings" not in k:
                 self.w[k] = np.ascontiguousarray(self.w[k].T)
-        self.tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self.tok.enable_truncation(max_tokens)
-        self.tok.no_padding()
+        self.tok = question_tokenizer(model_dir, max_tokens)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Mean-pooled, L2-normalised sentence vectors, shape (len(texts), 384)."""
-        enc = self.tok.encode_batch(list(texts))
-        n, L = len(enc), max(len(e.ids) for e in enc)
-        ids = np.zeros((n, L), np.int64)
-        mask = np.zeros((n, L), np.float32)
-        for i, e in enumerate(enc):
-            ids[i, :len(e.ids)] = e.ids
-            mask[i, :len(e.ids)] = 1.0
+        ids, mask = pad_batch(self.tok, texts)
+        n, L = ids.shape
         w = self.w
         x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:L][None]
              + w["embeddings.token_type_embeddings.weight"][0])
@@ -60,7 +79,7 @@ class NumpyMiniLM:
         d = x.shape[-1]
         x = x.reshape(n * L, d)  # 2-D for the dense layers: numpy sends 2-D matmuls to BLAS gemm
         hd = d // self.heads
-        bias = (1.0 - mask)[:, None, None, :] * -1e9
+        bias = (1.0 - mask.astype(np.float32))[:, None, None, :] * -1e9
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
             q = x @ w[p + "attention.self.query.weight"] + w[p + "attention.self.query.bias"]
@@ -77,6 +96,4 @@ class NumpyMiniLM:
             h = _gelu(x @ w[p + "intermediate.dense.weight"] + w[p + "intermediate.dense.bias"])
             h = h @ w[p + "output.dense.weight"] + w[p + "output.dense.bias"]
             x = _layer_norm(h + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self.eps)
-        x = x.reshape(n, L, d)
-        pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1.0)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return mean_pool(x.reshape(n, L, d), mask)

@@ -61,28 +61,20 @@ def export(model_dir: Path) -> Path | None:
 class OnnxMiniLM:
     def __init__(self, path: Path, model_dir: Path, max_tokens: int = 256):
         import onnxruntime as ort
-        from tokenizers import Tokenizer
+
+        from .minilm import question_tokenizer
 
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = 1  # a question is small; see Assistant.ask on threads
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-        self.tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self.tok.enable_truncation(max_tokens)
-        self.tok.no_padding()
+        self.tok = question_tokenizer(model_dir, max_tokens)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        enc = self.tok.encode_batch(list(texts))
-        n, L = len(enc), max(len(e.ids) for e in enc)
-        ids = np.zeros((n, L), np.int64)
-        mask = np.zeros((n, L), np.int64)
-        for i, e in enumerate(enc):
-            ids[i, :len(e.ids)] = e.ids
-            mask[i, :len(e.ids)] = 1
+        from .minilm import mean_pool, pad_batch
+        ids, mask = pad_batch(self.tok, texts)
         hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-        m = mask[..., None].astype(np.float32)
-        pooled = (hidden * m).sum(1) / np.maximum(m.sum(1), 1.0)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return mean_pool(hidden, mask)
 
 
 def load(model_dir: Path, max_tokens: int = 256):
