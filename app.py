@@ -6,7 +6,6 @@ QA_KIOSK=1 (no settings, large starter questions, fresh conversation after inact
 """
 from __future__ import annotations
 
-import html
 import os
 import re
 import time
@@ -23,9 +22,11 @@ from qa.feedback import FeedbackStore  # noqa: E402
 INDEX_ROOT = Path(os.environ.get("QA_INDEX_ROOT", "index"))
 KIOSK_IDLE_S = int(os.environ.get("QA_KIOSK_IDLE_SECONDS", "180"))
 
-st.set_page_config(page_title="Ask the reports", page_icon="📚", layout="centered")
 params = st.query_params
 kiosk = params.get("kiosk", "") in ("1", "true") or os.environ.get("QA_KIOSK", "") in ("1", "true")
+# No custom HTML or CSS anywhere: kiosk mode simply renders no sidebar and full-width questions.
+st.set_page_config(page_title="Ask the reports", page_icon=":material/menu_book:", layout="centered",
+                   initial_sidebar_state="collapsed" if kiosk else "auto")
 
 
 @st.cache_resource(show_spinner="Loading the reports and the language model…")
@@ -68,12 +69,14 @@ def plain(text: str) -> str:
 
 
 def highlighted_passage(passage: str, quote: str) -> str:
-    """Passage as escaped HTML with the quoted sentence marked; corpus text is never trusted HTML."""
+    """Passage as literal Markdown text with the quoted sentence on a highlight; no HTML at all,
+    so nothing a report contains can become markup."""
+    flat = lambda s: " ".join(s.split())  # one paragraph: a highlight cannot span line breaks
     i = passage.find(quote)
     if i < 0:
-        return html.escape(passage)
-    return (html.escape(passage[:i]) + "<mark>" + html.escape(quote) + "</mark>"
-            + html.escape(passage[i + len(quote):]))
+        return plain(flat(passage))
+    return (plain(flat(passage[:i])) + " :orange-background[" + plain(flat(quote)) + "] "
+            + plain(flat(passage[i + len(quote):])))
 
 
 def original_file(manifest: dict, rel: str) -> Path | None:
@@ -92,8 +95,7 @@ def show_sources(ans, manifest: dict, key: str):
             where += " (OCR text)"
         with st.expander(f"[{c.n}] {c.title}{where}"):
             chunk = passages.get(c.chunk_id)
-            body = highlighted_passage(chunk.text, c.quote) if chunk else html.escape(c.quote)
-            st.markdown(f"<div class='qa-passage'>{body}</div>", unsafe_allow_html=True)
+            st.markdown(highlighted_passage(chunk.text, c.quote) if chunk else plain(c.quote))
             st.caption(f"{c.path}" + (f", PDF page {c.pages[0]}" if c.pages else ""))
             f = original_file(manifest, c.path)
             if f is not None:
@@ -135,13 +137,6 @@ def show_feedback(turn: int, ans, index_name: str):
 
 
 # ---------------------------------------------------------------- page
-st.markdown("""<style>.qa-passage{white-space:pre-wrap;font-size:0.92rem;line-height:1.45}
-mark{background:#fde68a;padding:0 2px}</style>""", unsafe_allow_html=True)
-if kiosk:
-    st.markdown("""<style>[data-testid="stSidebar"],[data-testid="collapsedControl"]{display:none}
-    .stButton button{font-size:1.25rem;padding:0.8rem 1rem;width:100%;text-align:left}</style>""",
-                unsafe_allow_html=True)
-
 names = available_indexes()
 if not names:
     st.error(f"No index found under `{INDEX_ROOT}/`. Build one first, for example:\n\n"
@@ -184,9 +179,9 @@ if not kiosk:
             for f in manifest["files"]:
                 if f["outcome"].startswith("indexed"):
                     pages = f" ({f['pages']} p.)" if f.get("pages") else ""
-                    st.markdown(f"- {html.escape(f['title'])}{pages}")
+                    st.markdown(f"- {plain(f['title'])}{pages}")
                 else:
-                    st.markdown(f"- ~~{html.escape(f['path'])}~~ — {f['outcome']}")
+                    st.markdown(f"- ~~{plain(f['path'])}~~ — {f['outcome']}")
         st.button("New conversation", on_click=reset_conversation, use_container_width=True)
         export_slot = st.empty()
 
@@ -204,7 +199,7 @@ if not st.session_state.turns and not question:
     if starters:
         st.markdown("#### Try one of these" if kiosk else "**Try one of these questions**")
         for i, s in enumerate(starters):
-            st.button(s, key=f"starter-{i}", on_click=ask_next, args=(s,))
+            st.button(s, key=f"starter-{i}", on_click=ask_next, args=(s,), use_container_width=kiosk)
 
 def show_answer(turn: int, ans):
     if ans.refused:

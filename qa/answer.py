@@ -123,8 +123,8 @@ def select(scored: list[Candidate], max_sentences: int) -> list[Candidate]:
             continue  # the overlap window repeats a sentence already chosen
         chosen.append(c)
         words_used += len(c.text.split())
-    # read in source order: passage rank, then position in the passage
-    return sorted(chosen, key=lambda c: (c.hit_rank, c.start))
+    # the best sentence's passage first, then the others; in each, sentences in reading order
+    return sorted(chosen, key=lambda c: (c.hit_rank != best.hit_rank, c.hit_rank, c.start))
 
 
 def merge_adjacent(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
