@@ -119,7 +119,7 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
     for n, src in enumerate(sources, 1):
         did = doc_id_for(src.rel, src.sha256)
         entry = {"path": src.rel, "sha256": src.sha256, "doc_id": did, "size": src.size}
-        reuse = did in old_files and did in old_rows and src.rel not in passwords
+        reuse = did in old_files and did in old_rows
         if reuse and ocr_now != (old.manifest.get("ocr") or "") and any(
                 "without text" in w for w in old_files[did].get("warnings") or []):
             reuse = False  # OCR became available (or changed): scanned pages may now be read

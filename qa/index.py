@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -76,7 +76,6 @@ class Index:
     dense: object  # faiss index over the main embedder's vectors
     dense_ml: object | None
     lexical: LexicalIndex
-    _by_doc: dict = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -87,11 +86,6 @@ class Index:
         if index is None or index.ntotal == 0:
             return np.zeros((0, 0), np.float32)
         return index.reconstruct_n(0, index.ntotal)
-
-    def file_entry(self, path: str) -> dict | None:
-        if not self._by_doc:
-            self._by_doc = {f["path"]: f for f in self.manifest.get("files", [])}
-        return self._by_doc.get(path)
 
     @classmethod
     def load(cls, folder: Path | str, settings: Settings | None = None) -> "Index":

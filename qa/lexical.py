@@ -126,9 +126,6 @@ class LexicalIndex:
             return np.zeros(n, np.float32)
         return np.asarray(self._bm25.get_scores(terms), np.float32)
 
-    def vocabulary(self) -> dict:
-        return self._bm25.vocab_dict
-
     def document_frequency(self, term: str) -> int:
         """Chunks containing `term` (0 when unknown)."""
         idx = self._bm25.vocab_dict.get(term)
