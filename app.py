@@ -29,7 +29,7 @@ st.set_page_config(page_title="Ask the reports", page_icon=":material/menu_book:
                    initial_sidebar_state="collapsed" if kiosk else "auto")
 
 
-@st.cache_resource(show_spinner="Loading the reports and the language model…")
+@st.cache_resource(show_spinner="Loading the reports and the language model…", max_entries=4)
 def load_assistant(index_dir: str, built: str):
     """One assistant per index (and build) per server, warmed so the first question is fast."""
     from qa.assistant import Assistant
