@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .chunk import sentence_spans
+from .chunk import HEADING_SEP, sentence_spans
 from .lexical import LexicalIndex, fold_text, tokenize
 from .types import Citation, Hit
 
@@ -192,7 +192,7 @@ def suggestions(hits: list[Hit], limit: int = 3) -> list[str]:
     """Questions the nearest passages can answer, from their section headings and titles."""
     out: list[str] = []
     for h in hits:
-        topic = (h.chunk.heading or "").strip(" #:") or h.chunk.title
+        topic = (h.chunk.heading or "").split(HEADING_SEP)[-1].strip(" #:") or h.chunk.title
         topic = re.sub(r"^\s*(\d+(\.\d+)*\.?|[IVX]+\.)\s+", "", topic)  # drop section numbers
         if not topic or len(topic) > 90:
             continue

@@ -15,6 +15,8 @@ from .types import Chunk, Document
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
+MIN_SECTION_TOKENS = 24  # a window this short continues past a heading (a heading right under another)
+
 # Sentence ends: . ! ? (and CJK 。！？) followed by space, or a line break before a bullet/capital,
 # or a blank line. Abbreviations like "e.g." or "No. 3" are kept together by the lowercase/digit check.
 # not after abbreviations ("e.g. Belgium", "No. 30", "Fig. 2") or list numbers ("indicators: 1. User")
@@ -24,7 +26,9 @@ _SENT_END = re.compile(
     r"|(?<=[.!?。！？:;])" + _NOT_AFTER + r"\s*\n+"
     r"|\n\s*\n+"
     r"|\n(?=\s*(?:[•·▪◦●○■□➢►\-–*]|\d{1,2}[.)]\s))")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
+# "## Title", and kramdown's "##05 Title" / "####Action 02: …" (no space before a capital or digit)
+_MD_HEADING = re.compile(r"^(#{1,6})(?:[ \t]+|(?=[A-Z0-9]))(\S[^\n]*?)[ \t]*#*[ \t]*$", re.M)
+HEADING_SEP = " › "  # between the levels of a Markdown heading path: "07 Assisted digital › Case study"
 _NUMBERED_HEADING = re.compile(r"^\s*((?:\d{1,2}\.)+\d{0,2}|[IVX]{1,4}\.)\s+([A-Z][^\n.!?]{2,80})\s*$", re.M)
 
 
@@ -63,7 +67,12 @@ def find_headings(doc: Document) -> list[tuple[int, str]]:
     """(offset, heading) pairs in document order: Markdown headings, numbered headings,
     and for PDFs the outline entry of each page."""
     text = doc.text
-    found = [(m.start(), m.group(2).strip()) for m in _MD_HEADING.finditer(text)]
+    found, path = [], []  # path: (level, title) of the enclosing Markdown headings
+    for m in _MD_HEADING.finditer(text):
+        level, title = len(m.group(1)), m.group(2).strip()
+        path = [(lv, t) for lv, t in path if lv < level] + [(level, title)]
+        # a sub-section named "Case study" or "Examples" says little without its parent
+        found.append((m.start(), HEADING_SEP.join(t for lv, t in path if t != doc.title)))
     found += [(m.start(), f"{m.group(1)} {m.group(2).strip()}") for m in _NUMBERED_HEADING.finditer(text)]
     outline = doc.meta.get("outline") or {}
     if outline:
@@ -120,14 +129,25 @@ def chunk_document(doc: Document, count: TokenCounter, max_tokens: int = 200,
                 units += [(a, b, c) for (a, b), c in zip(pieces, count([text[a:b] for a, b in pieces]))]
         i = 0
         while i < len(units):
-            j, total = i, 0
+            # a section heading ends the window (once it holds more than headings): a passage
+            # about one section is retrieved, titled and cited as that section
+            h = bisect.bisect_right(heading_pos, units[i][0])
+            next_heading = heading_pos[h] if h < len(heading_pos) else len(text)
+            j, total, at_heading = i, 0, False
             while j < len(units) and total + units[j][2] <= max_tokens:
+                if j > i and units[j][0] >= next_heading:
+                    if total >= MIN_SECTION_TOKENS:
+                        at_heading = True
+                        break
+                    h = bisect.bisect_right(heading_pos, units[j][0])
+                    next_heading = heading_pos[h] if h < len(heading_pos) else len(text)
                 total += units[j][2]
                 j += 1
             j = max(j, i + 1)
             # the span also holds the whitespace between sentences; re-count and shrink if needed
             while j > i + 1 and count([text[units[i][0]:units[j - 1][1]]])[0] > max_tokens:
                 j -= 1
+                at_heading = False
             start, end = units[i][0], units[j - 1][1]
             k = bisect.bisect_right(heading_pos, start) - 1
             chunks.append(Chunk(
@@ -138,8 +158,8 @@ def chunk_document(doc: Document, count: TokenCounter, max_tokens: int = 200,
                 heading=headings[k][1] if k >= 0 else ""))
             if j >= len(units):
                 break
-            # next window starts `overlap` sentences back, but always moves forward
-            i = max(i + 1, j - overlap)
+            # next window starts `overlap` sentences back (never across a heading), always forward
+            i = j if at_heading else max(i + 1, j - overlap)
     return chunks
 
 
@@ -167,5 +187,5 @@ def indexed_text(chunk: Chunk, with_context: bool = True) -> str:
         return chunk.text
     head = _clip_words(chunk.title, 16)
     if chunk.heading and chunk.heading.strip() != chunk.title.strip():
-        head += " — " + _clip_words(chunk.heading, 16)
+        head += " — " + " ".join(chunk.heading.split()[-16:])  # a heading path: keep its specific end
     return f"{head}\n{chunk.text}"

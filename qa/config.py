@@ -17,7 +17,7 @@ from .errors import QAError
 
 # Fields that shape the stored index; the rest only affect queries.
 INDEX_FIELDS = ("model", "multilingual_model", "chunk_tokens", "chunk_overlap_sentences",
-                "lexical_tokenizer", "context_in_vectors")
+                "lexical_tokenizer", "context_in_vectors", "text_layout")
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_MULTILINGUAL = "use-multilingual-v3"
@@ -29,6 +29,9 @@ class Settings:
     multilingual_model: str = DEFAULT_MULTILINGUAL  # second embedder for cross-lingual search; '' = off
     chunk_tokens: int = 200  # word pieces per chunk; MiniLM truncates at 256, so every chunk fits
     chunk_overlap_sentences: int = 1
+    # How text becomes chunks beyond the numbers above: v2 rejoins word-per-line PDF pages
+    # (ingest/layout.py) and ends a chunk at a section heading. A new value re-reads every file.
+    text_layout: str = "reflow+sections-v2"
     # Embed and BM25-index each chunk with its document title and section heading in front:
     # questions name the report ("According to the Digital Efficiency Report…").
     context_in_vectors: bool = True

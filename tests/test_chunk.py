@@ -3,6 +3,7 @@ from hypothesis import given, settings, strategies as st
 from qa.chunk import chunk_document, find_headings, sentence_spans, whitespace_counter
 from qa.embed import MiniLMEmbedder
 from qa.types import Document
+from tests.conftest import DATA
 
 words = st.text(alphabet=st.sampled_from("abcdefghij한국어 .,!?\n:;-•"), min_size=0, max_size=12)
 page_text = st.lists(words, min_size=0, max_size=120).map(" ".join)
@@ -56,6 +57,33 @@ def test_headings_and_page_provenance():
                  pages=("# Title\n\nIntro text here.\n\n## Funding\n\nThe fund paid for it.",))
     chunks = chunk_document(d, whitespace_counter, max_tokens=8, overlap=0)
     fund = next(c for c in chunks if "fund paid" in c.text)
-    assert fund.heading == "Funding"
+    assert fund.heading == "Title › Funding"  # the path of enclosing headings
     assert fund.page_start is None
-    assert [h for _, h in find_headings(d)] == ["Title", "Funding"]
+    assert [h for _, h in find_headings(d)] == ["Title", "Title › Funding"]
+
+
+def test_a_section_heading_starts_a_new_chunk():
+    intro = "The programme began with a survey of every ministry and agency. " * 4
+    funding = "The fund paid for the national backbone network and the data centres. " * 4
+    d = Document(doc_id="d", path="a.md", title="A", paged=False,
+                 pages=(f"## Background\n\n{intro}\n\n##05 Funding\n\n{funding}\n\n### Case study\n\n{funding}",))
+    chunks = chunk_document(d, whitespace_counter, max_tokens=200, overlap=1)
+    assert len(chunks) == 3  # everything would fit one window; the headings split it
+    assert all(("survey" in c.text) + ("fund paid" in c.text) == 1 for c in chunks)
+    assert [c.heading for c in chunks] == ["Background", "05 Funding", "05 Funding › Case study"]
+    # a heading right under another stays with its section instead of becoming a chunk alone
+    d2 = Document(doc_id="d", path="a.md", title="A", paged=False, pages=(f"# Part 1\n## Background\n\n{intro}",))
+    assert len(chunk_document(d2, whitespace_counter, max_tokens=200)) == 1
+
+
+def test_word_per_line_pdf_page_is_rejoined_without_changing_a_visible_character():
+    from qa.ingest.layout import is_word_per_line, reflow
+    raw = (DATA / "word-per-line-page.txt").read_text(encoding="utf-8")  # pypdf's text of a real page
+    fixed = reflow(raw)
+    assert is_word_per_line(raw) and not is_word_per_line(fixed)
+    assert "".join(fixed.split()) == "".join(raw.split())
+    assert "Known computer scientist Eric Brewer is the author of CAP Theorem" in fixed
+    sentences = [fixed[s:e] for s, e in sentence_spans(fixed)]
+    assert any(s.startswith("This means that the third option is not actually an option") for s in sentences)
+    normal = "A normal page.\nIts lines hold many words each, as most PDFs do.\n" * 20
+    assert reflow(normal) == normal

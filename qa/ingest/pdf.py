@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 from ..errors import IngestError
+from .layout import reflow
 from .ocr import ocr_page, tesseract_languages
 from .quality import garble_ratio, meaningful_chars
 from .titles import fallback_title, title_from_text
@@ -117,7 +118,7 @@ def read_pdf(path: Path, rel: str, password: str | None = None) -> dict:
         except Exception as e:
             failed.append((i + 1, f"{type(e).__name__}"))
             text = ""
-        text = text.replace("\x00", "")
+        text = reflow(text.replace("\x00", ""))
         if meaningful_chars(text) < MIN_PAGE_CHARS:
             ocr_langs = ocr_langs if ocr_langs is not None else (tesseract_languages() or "")
             if ocr_langs:
