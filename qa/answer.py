@@ -9,14 +9,14 @@ answer at all is decided by `evidence_strength` against the calibrated `refuse_b
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from .chunk import HEADING_SEP, sentence_spans
-from .lexical import LexicalIndex, fold_text, tokenize
+from .evidence import has_answer_kind
+from .lexical import LexicalIndex, tokenize
 from .types import Citation, Hit
 
 MIN_SENTENCE_CHARS = 25
@@ -24,6 +24,7 @@ MAX_QUOTE_CHARS = 600
 RANK_PENALTY = 0.02  # per rank of the sentence's passage: prefer the best passage on near ties
 NEXT_MARGIN = 0.15  # the sentence after the best one joins if it scores within this of the best
 OTHER_MARGIN = 0.2  # any other sentence joins if it scores within this of the best
+KIND_BONUS = 0.05  # a sentence with the kind of answer asked for (evidence.answer_kind)
 MAX_ANSWER_WORDS = 130  # a short answer: further sentences join only while the total stays under this
 
 
@@ -36,13 +37,9 @@ class Candidate:
     score: float = 0.0
 
 
-def term_weights(question: str, lexical: LexicalIndex, n_chunks: int) -> dict[str, float]:
+def term_weights(question: str, lexical: LexicalIndex) -> dict[str, float]:
     """IDF of each informative question term; terms the corpus never uses weigh the most."""
-    out = {}
-    for t in dict.fromkeys(tokenize(question)):
-        df = lexical.document_frequency(t)
-        out[t] = math.log(1 + (n_chunks - df + 0.5) / (df + 0.5))
-    return out
+    return {t: lexical.idf(t) for t in dict.fromkeys(tokenize(question))}
 
 
 def coverage(weights: dict[str, float], text: str) -> float:
@@ -87,8 +84,9 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
 
 
 def score_candidates(cands: list[Candidate], sims: np.ndarray, weights: dict[str, float],
-                     foreign: bool) -> list[Candidate]:
-    """Meaning and term overlap, with a small preference for higher-ranked passages."""
+                     foreign: bool, kind: str | None = None) -> list[Candidate]:
+    """Meaning and term overlap, with a small preference for higher-ranked passages and for
+    sentences holding the kind of answer asked for (a year for "when", a number for "how many")."""
     out = []
     for c, sim in zip(cands, sims):
         lex = coverage(weights, c.text)
@@ -96,6 +94,8 @@ def score_candidates(cands: list[Candidate], sims: np.ndarray, weights: dict[str
             score = max(0.85 * float(sim), 0.5 * float(sim) + 0.5 * lex)
         else:
             score = 0.55 * float(sim) + 0.45 * lex
+        if kind and has_answer_kind(kind, c.text):
+            score += KIND_BONUS
         out.append(Candidate(c.hit_rank, c.start, c.end, c.text, score - RANK_PENALTY * c.hit_rank))
     return sorted(out, key=lambda c: -c.score)
 
@@ -203,34 +203,3 @@ def suggestions(hits: list[Hit], limit: int = 3) -> list[str]:
         if len(out) >= limit:
             break
     return out
-
-
-# Names, acronyms and numbers a question hinges on: "Singapore", "2022", "India".
-_KEY = re.compile(r"\b([A-Z][\w'’.-]*[\w]|\d{2,}[\d.,%]*)")
-
-
-def missing_key_terms(question: str, passages: list[str]) -> list[str]:
-    """Key terms of an English question that none of the passages mention.
-
-    A question about "Singapore's score" answered from passages that never name Singapore is
-    a near miss, however similar the rest is. Lenient on purpose: acronyms are skipped (a
-    passage may spell them out), "Korean" matches "Korea" (shared 5-letter prefix), and
-    "Businesslink" matches "Business Link".
-    """
-    words = question.split()
-    first = words[0].strip("¿¡\"'") if words else ""
-    keys = [w for w in _KEY.findall(question) if w != first]
-    keys = [w for w in keys if not (re.sub(r"['’]s$", "", w).isupper() and len(w) <= 8)]  # acronyms
-    if not keys:
-        return []
-    hay = fold_text("\n".join(passages))
-    joined = re.sub(r"[\s-]+", "", hay)
-    missing = []
-    for k in keys:
-        for t in tokenize(k):  # stems: "singapor", "korea"
-            probe = t[:5] if len(t) >= 5 else t
-            if (len(probe) >= 5 and probe in hay) or re.search(rf"\b{re.escape(probe)}", hay) or t in joined:
-                continue
-            missing.append(k)
-            break
-    return list(dict.fromkeys(missing))

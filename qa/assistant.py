@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import answer as compose
-from .chunk import indexed_text
+from . import evidence
 from .config import Settings
 from .embed import make_embedder
 from .index import Index
@@ -81,7 +81,7 @@ class Assistant:
         hits = self.retriever.search(resolved, max(top_k, self.settings.passages_returned), qv, foreign)
         t1 = time.perf_counter()
         cands = compose.candidates(hits[:top_k])
-        weights = compose.term_weights(resolved, self.index.lexical, len(self.index.chunks))
+        weights = compose.term_weights(resolved, self.index.lexical)
         if resolved != question:  # a follow-up: its own words say what is asked now
             own = set(tokenize(question))
             weights = {t: w * (3.0 if t in own else 1.0) for t, w in weights.items()}
@@ -93,12 +93,17 @@ class Assistant:
             # in English, a sentence's meaning score is its passage's; term overlap ranks within
             # a passage. Measured as good as encoding every sentence, at a fifth of the time.
             sims = np.array([hits[c.hit_rank].similarity for c in cands])
-        scored = compose.score_candidates(cands, sims, weights, foreign)
+        kind = evidence.answer_kind(resolved)
+        scored = compose.score_candidates(cands, sims, weights, foreign, kind)
         strength = scored[0].score if scored else 0.0
-        missing = [] if foreign else compose.missing_key_terms(
-            resolved, [indexed_text(h.chunk) for h in hits])
+        # near misses: what the question hinges on must be in one passage, and the kind of
+        # answer it asks for (a year, an amount) among the sentences good enough to quote
+        terms = evidence.numbers(resolved) if foreign else evidence.key_terms(resolved)
+        missing = evidence.missing_together(terms, [h.chunk for h in hits[:top_k]])
+        kind_found = any(evidence.has_answer_kind(kind, c.text) for c in scored
+                         if c.score >= strength - compose.OTHER_MARGIN)
         threshold = self.settings.refuse_below_foreign if foreign else self.settings.refuse_below
-        refused = not hits or strength < threshold or bool(missing)
+        refused = not hits or strength < threshold or bool(missing) or not kind_found
         suggested: list[str] = []
         if refused:
             text, citations = compose.refusal_text(hits), []

@@ -35,7 +35,7 @@ class Settings:
     # Embed and BM25-index each chunk with its document title and section heading in front:
     # questions name the report ("According to the Digital Efficiency Report…").
     context_in_vectors: bool = True
-    lexical_tokenizer: str = "words+hangul-bigrams-v1"
+    lexical_tokenizer: str = "words+hangul-bigrams+hyphen-joins-v2"
     top_k: int = 5  # passages an answer draws on
     passages_returned: int = 10  # retrieved passages listed with an answer (best first)
     candidates: int = 50  # depth of each retriever before fusion
@@ -44,6 +44,10 @@ class Settings:
     # specific wording. Questions not in English lean on the multilingual model instead.
     weights_english: tuple = (1.0, 0.3, 3.0)
     weights_foreign: tuple = (0.3, 0.6, 3.0)
+    rerank_depth: int = 50  # fused candidates the reranker orders (retrieve.py)
+    # Weights of retrieve.RERANK_FEATURES: dense cosine, multilingual cosine, BM25 / best BM25,
+    # question-term coverage. Fitted by bench/fit_ranker.py on the dev question sets.
+    rerank_weights: tuple = (3.9, 5.1, 4.0, 6.5)
     max_answer_sentences: int = 4
     # Evidence strength (best sentence score) below which the assistant refuses. Calibrated on
     # the dev sets: answerable English questions scored >= 0.33, off-topic ones <= 0.15; near
@@ -57,6 +61,8 @@ class Settings:
             raise QAError(f"chunk_tokens must be between 32 and 256 (the model reads 256), got {self.chunk_tokens}")
         if self.top_k < 1 or self.top_k > 50:
             raise QAError(f"top_k must be between 1 and 50, got {self.top_k}")
+        if len(self.rerank_weights) != 4 or sum(self.rerank_weights) <= 0:
+            raise QAError(f"rerank_weights needs 4 weights with a positive sum, got {self.rerank_weights}")
         if self.rrf_k < 1:
             raise QAError(f"rrf_k must be positive, got {self.rrf_k}")
         if self.precision not in ("auto", "fp32", "bf16"):

@@ -7,6 +7,7 @@ particle is attached. Saved with bm25s's plain .npy/.json files (no pickle).
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -65,11 +66,21 @@ def _fold(word: str) -> str:
     return "".join(c for c in word if not unicodedata.combining(c))
 
 
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+
+
 def tokenize(text: str) -> list[str]:
-    """Index terms of `text`; the same function serves passages and questions."""
+    """Index terms of `text`; the same function serves passages and questions.
+
+    A hyphenated word also yields its parts joined ("re-designed" → re, design, redesign), so
+    "redesigned" finds "re-designed" and "eGovernment" finds "e-Government".
+    """
     out: list[str] = []
     to_stem: list[int] = []  # positions in `out` holding words to stem, stemmed in one batch
-    for tok in _TOKEN.findall(text):
+    words = _TOKEN.findall(text)
+    if "-" in text:
+        words += [m.replace("-", "") for m in _HYPHENATED.findall(text)]
+    for tok in words:
         if _CJK.match(tok):
             if len(tok) == 1:
                 out.append(tok)
@@ -125,6 +136,31 @@ class LexicalIndex:
         if not terms:
             return np.zeros(n, np.float32)
         return np.asarray(self._bm25.get_scores(terms), np.float32)
+
+    def postings(self, term: str) -> np.ndarray:
+        """Ids of the chunks containing `term` (empty when unknown)."""
+        idx = self._bm25.vocab_dict.get(term)
+        if idx is None:
+            return np.zeros(0, np.int64)
+        indptr = self._bm25.scores["indptr"]
+        return np.asarray(self._bm25.scores["indices"][indptr[idx]:indptr[idx + 1]])
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency, BM25's smoothed form; unknown terms weigh the most."""
+        n, df = self._bm25.scores["num_docs"], self.document_frequency(term)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def coverage(self, question: str) -> np.ndarray:
+        """For every chunk, the IDF-weighted share of the question's terms it contains (0…1):
+        unlike BM25 it does not reward repeating one term, only covering the question."""
+        terms = list(dict.fromkeys(tokenize(question)))
+        out = np.zeros(self._bm25.scores["num_docs"], np.float32)
+        total = 0.0
+        for t in terms:
+            w = self.idf(t)
+            total += w
+            out[self.postings(t)] += w
+        return out / total if total else out
 
     def document_frequency(self, term: str) -> int:
         """Chunks containing `term` (0 when unknown)."""

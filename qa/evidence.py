@@ -1,0 +1,124 @@
+"""Does the retrieved evidence answer the question? Checks that catch near misses.
+
+A near miss is on topic — the passages are about Estonia's X-Road, about Korea's eGovFrame —
+but lacks what the question hinges on: the name or number it is about ("version 4.0",
+"Singapore", "2022"), those names together in one passage (Korea *and* the GovTech Maturity
+Index), or the kind of answer it asks for (a year for "when", an amount for "how much did …
+spend"). Similarity scores cannot see any of this; these checks can, and they are cheap.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .chunk import indexed_text
+from .lexical import fold_text, tokenize
+from .types import Chunk
+
+# Names, acronyms and numbers a question hinges on: "Singapore", "2022", "4.0", "15%".
+_NUMERIC = re.compile(r"[\d.,%]+")
+_KEY = re.compile(r"\b([A-Z][\w'’.-]*[\w]|\d+(?:[.,]\d+)+%?|\d{2,}%?)")
+
+
+def key_terms(question: str) -> list[str]:
+    """Capitalised names and numbers of an English question (not its first word, not short
+    all-capital acronyms, which a passage may spell out)."""
+    words = question.split()
+    first = words[0].strip("¿¡\"'") if words else ""
+    keys = [w.rstrip(".,") for w in _KEY.findall(question) if w != first]
+    return list(dict.fromkeys(k for k in keys if not (re.sub(r"['’]s$", "", k).isupper() and len(k) <= 8)))
+
+
+def numbers(question: str) -> list[str]:
+    """Years, versions and other numbers: the key terms that stay the same in every language."""
+    return list(dict.fromkeys(re.findall(r"\b\d+(?:[.,]\d+)+%?|\b\d{2,}%?", question)))
+
+
+def haystack(chunk: Chunk) -> str:
+    """What a passage says, with the context a reader has: report title, section, file name
+    ("moldova-public-service-…" names the country its title leaves out)."""
+    return fold_text(indexed_text(chunk) + "\n" + Path(chunk.path).stem.replace("-", " ").replace("_", " "))
+
+
+def _present(term: str, hay: str, joined: str) -> bool:
+    """Lenient on purpose: "Korean" matches "Korea" (shared 5-letter prefix), "Businesslink"
+    matches "Business Link", "4.0" must appear as written."""
+    if _NUMERIC.fullmatch(term):
+        if re.fullmatch(r"(19|20)\d\d", term) and re.search(rf"['‘’]{term[2:]}\b", hay):
+            return True  # "('08)" is 2008
+        return re.search(rf"(?<![\d.,]){re.escape(term.rstrip('%'))}(?![\d]|[.,]\d)", hay) is not None
+    for t in tokenize(term):  # stems: "singapor", "korea"
+        probe = t[:5] if len(t) >= 5 else t
+        if (len(probe) >= 5 and probe in hay) or re.search(rf"\b{re.escape(probe)}", hay) or t in joined:
+            continue
+        return False
+    return True
+
+
+def missing_terms(terms: list[str], chunks: list[Chunk]) -> list[str]:
+    """The terms that none of the passages mention."""
+    hay = "\n".join(haystack(c) for c in chunks)
+    joined = re.sub(r"[\s-]+", "", hay)
+    return [t for t in terms if not _present(t, hay, joined)]
+
+
+# Language names qualify the document more often than the subject ("the French GovStack guide").
+_LANGUAGES = {"english", "french", "spanish", "korean", "vietnamese", "german", "portuguese", "chinese",
+              "japanese", "russian", "arabic"}
+
+
+def missing_together(terms: list[str], chunks: list[Chunk]) -> list[str]:
+    """The terms missing from the one passage that holds most of them: a question about
+    "Korea's score in the GovTech Maturity Index" needs a passage that names both. A question
+    with several numbers compares them ("2023 … with the 2019 edition"): those need only
+    appear somewhere among the passages."""
+    terms = [t for t in terms if t.lower() not in _LANGUAGES]
+    nums = [t for t in terms if _NUMERIC.fullmatch(t)]
+    together = terms if len(nums) <= 1 else [t for t in terms if t not in nums]
+    best: list[str] | None = None
+    for c in chunks:
+        miss = missing_terms(together, [c])
+        if best is None or len(miss) < len(best):
+            best = miss
+        if not best:
+            break
+    apart = missing_terms(nums, chunks) if len(nums) > 1 else []
+    return (best or []) + apart
+
+
+# What kind of answer a question asks for, in the languages users ask in.
+# "When was it released?" asks for a time; "When is a service considered mobile friendly?" for a condition.
+_WHEN = re.compile(r"(^|[,;]\s*|\band\s+)when\b(?!\s+(is|are|should|can|could|does|do|must|may|would)\b)|"
+                   r"\b(what|which|in what|in which) year\b|\bsince when\b|\bwhat date\b|cu[aá]ndo|en qu[eé] a[nñ]o|"
+                   r"\bquand\b|en quelle ann[eé]e|언제|몇\s*년|khi nào|năm nào|bao giờ", re.I)
+_HOW_MUCH = re.compile(r"\bhow (many|much)\b|\bwhat (share|percentage|proportion|percent|number|amount|score|rank)|"
+                       r"cu[aá]nt[oa]s?\b|qu[eé] porcentaje|\bcombien\b|quel pourcentage|quelle part|몇|얼마|"
+                       r"bao nhiêu|tỷ lệ", re.I)
+# an amount of money: "how much … spend", "what budget"
+_MONEY_Q = re.compile(r"\bhow much\b.*\b(spend|spent|cost|costs|invest\w*|paid|pay|sav(e|ed|ing|ings))\b|"
+                      r"\bwhat (budget|funding|price)\b|cu[aá]nto.*(gast|cost|invirti)|combien.*(co[uû]t|d[eé]pens)|"
+                      r"예산|비용|chi phí|ngân sách", re.I)
+
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b|['‘’]\d\d\b|\b(january|february|march|april|may|june|july|august|"
+                   r"september|october|november|december)\b", re.I)
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|"
+                     r"thousand|million|billion|half|third|quarter|all|none|every)\b", re.I)
+_MONEY = re.compile(r"[£€$¥₩]|\b(million|billion|thousand|euros?|eur|usd|dollars?|pounds?|gbp|won|krw)\b", re.I)
+
+
+def answer_kind(question: str) -> str | None:
+    """'year', 'money', 'number' or None (any statement may answer)."""
+    if _WHEN.search(question):
+        return "year"
+    if _MONEY_Q.search(question):
+        return "money"
+    if _HOW_MUCH.search(question):
+        return "number"
+    return None
+
+
+def has_answer_kind(kind: str | None, text: str) -> bool:
+    if kind is None:
+        return True
+    pattern = {"year": _YEAR, "money": _MONEY, "number": _NUMBER}[kind]
+    return pattern.search(text) is not None
