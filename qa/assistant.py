@@ -88,7 +88,7 @@ class Assistant:
         if cands and foreign and self.multi is not None:
             # the passages may be in another language: compare meanings sentence by sentence
             # (term overlap still counts where the languages match, see score_candidates)
-            sims = self.multi.encode_queries([c.text for c in cands]) @ qv.ml
+            sims = self.multi.calibrated(self.multi.encode_sentences([c.text for c in cands]) @ qv.ml)
         else:
             # in English, a sentence's meaning score is its passage's; term overlap ranks within
             # a passage. Measured as good as encoding every sentence, at a fifth of the time.

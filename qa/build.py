@@ -22,7 +22,7 @@ from .index import Index, build_date, remove_stale_temporaries, save_index
 from .ingest import doc_id_for, read_document, scan_corpus
 from .lexical import LexicalIndex
 
-# progress(stage, done, total): stages "read", "embed"
+# progress(stage, done, total): stages "read", "embed", "embed_ml" (the multilingual model)
 ProgressFn = Callable[[str, int, int], None]
 
 
@@ -163,7 +163,14 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
     new_main = main.encode_passages(texts, tick) if todo else None
     if hasattr(main, "prepare_fast_queries"):
         main.prepare_fast_queries()
-    new_ml = multi.encode_passages(texts) if todo and multi else None
+    done_ml = [0]
+
+    def tick_ml(k):  # the multilingual model is the slow one (e5: ~8 passages/s): its own bar
+        done_ml[0] += k
+        if progress:
+            progress("embed_ml", min(done_ml[0], total), total)
+
+    new_ml = multi.encode_passages(texts, tick_ml) if todo and multi else None
     report.embedded_chunks = total
 
     chunks_all, vecs_all, ml_all, k = [], [], [], 0

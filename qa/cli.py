@@ -66,7 +66,7 @@ def build(corpus_dir, index_dir, passwords, passwords_file):
     bars: dict[str, object] = {}
 
     def progress(stage, done, total):
-        label = {"read": "Reading files ", "embed": "Embedding     "}[stage]
+        label = {"read": "Reading files ", "embed": "Embedding     ", "embed_ml": "Multilingual  "}[stage]
         bar = bars.get(stage)
         if bar is None:
             bar = bars[stage] = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)

@@ -117,7 +117,7 @@ class Retriever:
         # the stored vectors, not a copy of them all: serving memory stays one copy of the index
         X[:, 0] = [self.index.dense.reconstruct(int(i)) @ qv.main for i in ids]
         if qv.ml is not None:
-            X[:, 1] = [self.index.dense_ml.reconstruct(int(i)) @ qv.ml for i in ids]
+            X[:, 1] = self.multi.calibrated([self.index.dense_ml.reconstruct(int(i)) @ qv.ml for i in ids])
         bm25 = self.index.lexical.scores(question)
         X[:, 2] = bm25[ids] / max(float(bm25.max()), 1e-9)
         X[:, 3] = self.index.lexical.coverage(question)[ids]

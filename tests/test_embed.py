@@ -27,6 +27,21 @@ def test_multilingual_model_links_translations():
     assert v[0] @ v[1] > v[0] @ v[2] + 0.3
 
 
+def test_e5_links_translations_including_vietnamese():
+    import pytest
+    from qa.embed import E5Embedder, e5_usable
+    if not e5_usable():
+        pytest.skip("multilingual-e5-small runs on x86-64 Linux with AVX2 only")
+    e5 = E5Embedder()
+    passages = e5.encode_passages(["Korea financed e-Government projects through the Informatization Promotion Fund.",
+                                   "Recipe for sourdough bread with a long fermentation."])
+    for q in ("Hàn Quốc đã tài trợ cho các dự án chính phủ điện tử như thế nào?",  # Vietnamese
+              "한국은 전자정부 사업 자금을 어떻게 마련했나요?", "¿Cómo financió Corea sus proyectos de gobierno electrónico?"):
+        sims = passages @ e5.encode_queries([q])[0]
+        assert sims[0] > sims[1] + 0.05
+        assert e5.calibrated(sims)[0] > e5.calibrated(sims)[1]
+
+
 def test_hash_embedder_is_deterministic_and_unit():
     v = HashEmbedder().encode_passages(["a b c", "a b c", ""])
     assert np.allclose(v[0], v[1]) and abs(np.linalg.norm(v[0]) - 1) < 1e-6

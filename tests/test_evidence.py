@@ -1,0 +1,53 @@
+"""Near-miss checks: what a question hinges on must be in the evidence."""
+from qa.evidence import answer_kind, has_answer_kind, key_terms, missing_together, numbers
+from qa.types import Chunk
+
+
+def chunk(text, title="Report", path="reports/oecd-2023-digital-government-index.pdf"):
+    return Chunk(chunk_id=text[:8], doc_id="d", path=path, title=title, text=text, start=0, end=len(text),
+                 page_start=1, page_end=1)
+
+
+def test_key_terms_are_names_and_numbers_not_acronyms_or_the_first_word():
+    assert key_terms("What score did Singapore obtain in the 2023 OECD Digital Government Index?") == \
+        ["Singapore", "2023", "Digital", "Government", "Index"]
+    assert "4.0" in key_terms("When was version 4.0 of Korea's eGovFrame released?")
+    assert numbers("¿Qué porcentaje en 2019 y 15%?") == ["2019", "15%"]
+
+
+def test_names_must_meet_in_one_passage():
+    gtmi = chunk("The GovTech Maturity Index (GTMI) measures four focus areas of government digital transformation.")
+    korea = chunk("Korea ranked first in the Digital Government Index with a score of 0.742.")
+    terms = key_terms("What was Korea's score in the World Bank GovTech Maturity Index?")
+    assert "Korea's" in missing_together(terms, [gtmi, korea])  # each passage names only one of them
+    both = chunk("In the GovTech Maturity Index, Korea was among the leaders of the World Bank's ranking.")
+    assert missing_together(terms, [gtmi, both]) == []
+
+
+def test_numbers_match_exactly_and_years_match_their_short_form():
+    assert missing_together(["4.0"], [chunk("eGovFrame 3.0 and 2.0 were released.")]) == ["4.0"]
+    assert missing_together(["2008"], [chunk("1단계(‘08) 125종 개발")]) == []
+    # a comparison needs both years somewhere, not in one passage
+    a, b = chunk("The 2023 results cannot be compared directly."), chunk("The 2019 pilot edition ranked Korea first.")
+    assert missing_together(["2023", "2019"], [a, b]) == []
+
+
+def test_the_file_name_counts_as_context():
+    c = chunk("The methodology regarding the reengineering of public services", title="Methodology",
+              path="reports/moldova-public-service-reengineering.pdf")
+    assert missing_together(["Moldova's"], [c]) == []
+
+
+def test_answer_kind_asked_for():
+    assert answer_kind("When was version 4.0 released?") == "year"
+    assert answer_kind("When is a service considered mobile friendly?") is None  # a condition, not a time
+    assert answer_kind("What did it computerise, and when?") == "year"
+    assert answer_kind("How much did Estonia spend to build X-Road?") == "money"
+    assert answer_kind("What budget did Rwanda allocate?") == "money"
+    assert answer_kind("How many countries took part?") == "number"
+    assert answer_kind("¿Cuándo se creó el fondo?") == "year" and answer_kind("언제 출시되었나요?") == "year"
+    assert answer_kind("What does assisted digital mean?") is None
+    assert has_answer_kind("money", "savings of £1.7 billion a year")
+    assert not has_answer_kind("money", "X-Road has been an immense success for Estonia since 2001")
+    assert has_answer_kind("year", "tax declaration over the internet in 2000")
+    assert not has_answer_kind("year", "Identify a digital product that meets the needs of Djibouti")
