@@ -24,6 +24,7 @@ MAX_QUOTE_CHARS = 600
 RANK_PENALTY = 0.02  # per rank of the sentence's passage: prefer the best passage on near ties
 NEXT_MARGIN = 0.15  # the sentence after the best one joins if it scores within this of the best
 OTHER_MARGIN = 0.2  # any other sentence joins if it scores within this of the best
+LINE_PENALTY = 0.1  # a line that is not a statement (heading, table row) must match clearly better
 KIND_BONUS = 0.05  # a sentence with the kind of answer asked for (evidence.answer_kind)
 MAX_ANSWER_WORDS = 130  # a short answer: further sentences join only while the total stays under this
 
@@ -35,6 +36,7 @@ class Candidate:
     end: int
     text: str
     score: float = 0.0
+    statement: bool = True  # False: a heading, table row or slide line
 
 
 def term_weights(question: str, lexical: LexicalIndex) -> dict[str, float]:
@@ -64,22 +66,29 @@ def _is_statement(piece: str) -> bool:
     return len(words) >= 12 or (len(words) >= 5 and piece.rstrip()[-1] in ".!?。:;)")
 
 
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|https?://\S+|[^\w\s]+")
+
+
+def _words_outside_links(piece: str) -> int:
+    return len(_MD_LINK.sub(" ", _MD_IMAGE.sub("", piece)).split())  # images first: they sit inside links
+
+
 def candidates(hits: list[Hit]) -> list[Candidate]:
-    """Statements of the passages; when a passage has none (slides, tables), its lines."""
-    spans = [sentence_spans(h.chunk.text) for h in hits]
-    stated = [[(s, e) for s, e in sp if _is_statement(h.chunk.text[s:e])] for h, sp in zip(hits, spans)]
-    use = stated if any(stated) else spans  # slides and tables: no statements anywhere, use lines
+    """Sentences and lines of the passages, each marked whether it is a statement: table rows
+    and slide lines may answer ("… omni-channel strategy … Yes / No 0.44%"), but lose to a
+    statement that says as much (LINE_PENALTY)."""
     out = []
     for rank, h in enumerate(hits):
         text = h.chunk.text
-        for s, e in use[rank]:
+        for s, e in sentence_spans(text):
             piece = text[s:e]
-            if len(piece) < 8 or not any(c.isalpha() for c in piece):
-                continue
+            if len(piece) < 8 or re.search(r"#{2,}[A-Z0-9_]", piece) or _words_outside_links(piece) < 2:
+                continue  # no words: a Markdown image or link alone, template markup ("##3D_LAYER##")
             if e - s > MAX_QUOTE_CHARS:
                 e = s + text[s:s + MAX_QUOTE_CHARS].rfind(" ")
                 piece = text[s:e]
-            out.append(Candidate(rank, s, e, piece))
+            out.append(Candidate(rank, s, e, piece, statement=_is_statement(piece)))
     return out
 
 
@@ -96,7 +105,9 @@ def score_candidates(cands: list[Candidate], sims: np.ndarray, weights: dict[str
             score = 0.55 * float(sim) + 0.45 * lex
         if kind and has_answer_kind(kind, c.text):
             score += KIND_BONUS
-        out.append(Candidate(c.hit_rank, c.start, c.end, c.text, score - RANK_PENALTY * c.hit_rank))
+        if not c.statement:
+            score -= LINE_PENALTY
+        out.append(Candidate(c.hit_rank, c.start, c.end, c.text, score - RANK_PENALTY * c.hit_rank, c.statement))
     return sorted(out, key=lambda c: -c.score)
 
 
@@ -124,18 +135,27 @@ def select(scored: list[Candidate], max_sentences: int) -> list[Candidate]:
         chosen.append(c)
         words_used += len(c.text.split())
     # the best sentence's passage first, then the others; in each, sentences in reading order
+    # (measured: best-sentence-first order split quotes that read as one and lost keywords)
     return sorted(chosen, key=lambda c: (c.hit_rank != best.hit_rank, c.hit_rank, c.start))
 
 
 def merge_adjacent(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
-    """Sentences that follow each other in one passage become one quote (still verbatim)."""
+    """Sentences that follow each other in one passage become one quote (still verbatim); a
+    sentence already quoted from an overlapping passage of the same document is dropped."""
     out: list[Candidate] = []
+    quoted: list[tuple[str, int, int]] = []  # (doc id, start, end) in document offsets
     for c in chosen:
+        ch = hits[c.hit_rank].chunk
+        a, b = ch.start + c.start, ch.start + c.end
+        if any(d == ch.doc_id and s <= a and b <= e for d, s, e in quoted):
+            continue
+        quoted.append((ch.doc_id, a, b))
         prev = out[-1] if out else None
         if prev and prev.hit_rank == c.hit_rank and c.start - prev.end <= 3:  # adjacent or overlapping
             text = hits[c.hit_rank].chunk.text
             end = max(prev.end, c.end)
-            out[-1] = Candidate(prev.hit_rank, prev.start, end, text[prev.start:end], max(prev.score, c.score))
+            out[-1] = Candidate(prev.hit_rank, prev.start, end, text[prev.start:end], max(prev.score, c.score),
+                                prev.statement or c.statement)
         else:
             out.append(c)
     return out
@@ -145,20 +165,86 @@ _LIST_INTRO = re.compile(r"(:|\b(following|as follows|these|include|includes|con
                          r".{0,60}[.:])\s*(\d\.)?\s*$", re.I)
 
 
-def extend_list_intros(chosen: list[Candidate], hits: list[Hit], max_items: int = 8) -> list[Candidate]:
-    """A sentence that announces a list ("... the following lessons can be drawn:") says little
-    alone: quote the items that follow it in the passage too (still one verbatim span)."""
+_ITEM = re.compile(r"\s*(>\s*)?([•·▪◦●○■□➢►\-–*o]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")  # "> * " in Markdown quotes
+
+
+def _is_item(piece: str) -> bool:
+    """A list item: a bullet or number in front, or a short line that is not a sentence (a
+    table or slide row)."""
+    if re.fullmatch(r"\s*\(?\w{1,2}[.)]\s*", piece):
+        return True  # a list number split from its item ("1." at the very start of a passage)
+    return bool(_ITEM.match(piece)) or (len(piece.split()) < 12 and not piece.rstrip().endswith((".", "!", "?")))
+
+
+def extend_rows(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
+    """A table row chosen as an answer often ends before its figures, which PDF extraction puts
+    on the next line ("90 Availability of an omni-channel strategy …" / "Yes / No 0.44%"):
+    quote up to two such short lines with numbers along with it."""
     out = []
     for c in chosen:
-        if _LIST_INTRO.search(c.text):
+        if not c.statement:
             text = hits[c.hit_rank].chunk.text
             end = c.end
-            for s, e in [(s, e) for s, e in sentence_spans(text) if s >= c.end][:max_items]:
-                if e - c.start > 2 * MAX_QUOTE_CHARS:
+            for a, b in [(a, b) for a, b in sentence_spans(text) if a >= c.end][:2]:
+                piece = text[a:b]
+                if len(piece.split()) > 5 or not re.search(r"\d", piece) or a - end > 3:
                     break
-                end = e
-            c = Candidate(c.hit_rank, c.start, end, text[c.start:end], c.score)
+                end = b
+            c = Candidate(c.hit_rank, c.start, end, text[c.start:end], c.score, c.statement)
         out.append(c)
+    return out
+
+
+_COUNTED = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:\w+\s+){0,2}?(\w+s)\b", re.I)
+
+
+def _starts_other_list(piece: str, intro: str) -> bool:
+    """An announcement inside the items starts another list, unless it is one of the things the
+    first announced ("three development stages: … The third stage (2002) is …:")."""
+    if not _LIST_INTRO.search(piece) or _ITEM.match(piece):
+        return False
+    counted = _COUNTED.search(intro)
+    return not (counted and set(tokenize(counted.group(1))) & set(tokenize(piece)))
+
+
+def extend_list_intros(chosen: list[Candidate], hits: list[Hit], following=None,
+                       max_items: int = 16) -> list[Candidate]:
+    """A sentence that announces a list ("... the following lessons can be drawn:") says little
+    alone: quote the items that follow it too (verbatim spans), up to the first sentence that is
+    not an item. When the list runs past the end of the passage, `following(chunk)` gives the
+    next chunk of the document; its items become a further quote, and that chunk joins the hits
+    so the citation can show it."""
+    out = []
+    for c in chosen:
+        if not _LIST_INTRO.search(c.text):
+            out.append(c)
+            continue
+        rank, start, quoted_to, budget = c.hit_rank, c.start, None, max_items  # quoted_to: document offset
+        while budget > 0:
+            chunk = hits[rank].chunk
+            spans = [(a, b) for a, b in sentence_spans(chunk.text)
+                     if a >= (c.end if quoted_to is None else quoted_to - chunk.start)]
+            end, taken = (c.end if quoted_to is None else None), 0
+            for a, b in spans[:budget]:
+                piece = chunk.text[a:b]
+                if not (_is_item(piece) or _LIST_INTRO.search(piece)) or b - start > 2 * MAX_QUOTE_CHARS \
+                        or _starts_other_list(piece, c.text):
+                    break
+                end, taken = b, taken + 1
+            if end is None:
+                break
+            if quoted_to is not None:
+                start = spans[0][0]
+            out.append(Candidate(rank, start, end, chunk.text[start:end], c.score, c.statement))
+            budget -= taken
+            nxt = following(chunk) if following and taken == len(spans) else None
+            if nxt is None:
+                break
+            quoted_to = chunk.start + end  # the next chunk overlaps this one
+            rank = next((i for i, h in enumerate(hits) if h.chunk.chunk_id == nxt.chunk_id), None)
+            if rank is None:
+                hits.append(Hit(chunk=nxt, score=0.0))
+                rank = len(hits) - 1
     return out
 
 

@@ -18,7 +18,7 @@ from .embed import make_embedder
 from .index import Index
 from .lexical import question_language, tokenize
 from .retrieve import Retriever
-from .types import Answer
+from .types import Answer, Chunk
 
 _FOLLOW_UP = re.compile(r"^(and|but|also|so|then|what about|how about|et|y|또|그리고)\b|"
                         r"\b(it|its|they|them|their|this|that|these|those|there|he|she|this one)\b", re.I)
@@ -47,6 +47,17 @@ class Assistant:
         files = index.manifest.get("files", [])
         self.page_labels = {f["path"]: f.get("page_labels") or [] for f in files}
         self.ocr_pages = {f["path"]: set(f.get("ocr_pages") or []) for f in files if f.get("ocr_pages")}
+        self._position: dict[str, int] | None = None  # chunk id → row, built on first need
+
+    def following(self, chunk: Chunk) -> Chunk | None:
+        """The chunk after `chunk` in its document (chunks are stored in reading order)."""
+        if self._position is None:
+            self._position = {c.chunk_id: i for i, c in enumerate(self.index.chunks)}
+        i = self._position.get(chunk.chunk_id)
+        if i is None or i + 1 >= len(self.index.chunks):
+            return None
+        nxt = self.index.chunks[i + 1]
+        return nxt if nxt.doc_id == chunk.doc_id else None
 
     @classmethod
     def load(cls, index_dir: Path | str, settings: Settings | None = None) -> "Assistant":
@@ -109,8 +120,9 @@ class Assistant:
             text, citations = compose.refusal_text(hits), []
             suggested = compose.suggestions(hits)
         else:
-            chosen = compose.merge_adjacent(compose.extend_list_intros(
-                compose.select(scored, self.settings.max_answer_sentences), hits), hits)
+            chosen = compose.select(scored, self.settings.max_answer_sentences)
+            chosen = compose.extend_list_intros(compose.extend_rows(chosen, hits), hits, self.following)
+            chosen = compose.merge_adjacent(chosen, hits)
             text, citations = compose.cite(chosen, hits, self.page_labels, self.ocr_pages)
         t2 = time.perf_counter()
         return Answer(question=question, text=text, citations=tuple(citations), hits=tuple(hits),
