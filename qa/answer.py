@@ -66,12 +66,16 @@ def _is_statement(piece: str) -> bool:
     return len(words) >= 12 or (len(words) >= 5 and piece.rstrip()[-1] in ".!?。:;)")
 
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|https?://\S+|[^\w\s]+")
+_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|<[^>]{0,300}>|https?://\S+")  # images, link targets, HTML
+_NOT_PROSE = re.compile(r"[/=<>\"\\{}|]|\.(png|jpe?g|gif|svg)\b|^\W*$")  # paths, attributes, table pipes
 
 
-def _words_outside_links(piece: str) -> int:
-    return len(_MD_LINK.sub(" ", _MD_IMAGE.sub("", piece)).split())  # images first: they sit inside links
+def _prose_share(piece: str) -> tuple[int, float]:
+    """Words of prose in `piece`, and their share of its whitespace-separated tokens: Markdown
+    images, link targets and HTML left in a Markdown file are not prose."""
+    tokens = piece.split()
+    words = [t for t in _MARKUP.sub(" ", piece).split() if not _NOT_PROSE.search(t)]
+    return len(words), len(words) / max(1, len(tokens))
 
 
 def candidates(hits: list[Hit]) -> list[Candidate]:
@@ -83,8 +87,9 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
         text = h.chunk.text
         for s, e in sentence_spans(text):
             piece = text[s:e]
-            if len(piece) < 8 or re.search(r"#{2,}[A-Z0-9_]", piece) or _words_outside_links(piece) < 2:
-                continue  # no words: a Markdown image or link alone, template markup ("##3D_LAYER##")
+            words, share = _prose_share(piece)
+            if len(piece) < 8 or re.search(r"#{2,}[A-Z0-9_]", piece) or words < 2 or (share < 0.5 and words < 8):
+                continue  # mostly markup: a Markdown image or link, HTML, template markup ("##3D_LAYER##")
             if e - s > MAX_QUOTE_CHARS:
                 e = s + text[s:s + MAX_QUOTE_CHARS].rfind(" ")
                 piece = text[s:e]

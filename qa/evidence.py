@@ -106,19 +106,35 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
 _MONEY = re.compile(r"[£€$¥₩]|\b(million|billion|thousand|euros?|eur|usd|dollars?|pounds?|gbp|won|krw)\b", re.I)
 
 
+_COUNTED_UNIT = re.compile(r"\b(?i:how many)\s+(?:[A-Z]\w*\s+)*([a-z][\w-]*)")
+
+
 def answer_kind(question: str) -> str | None:
-    """'year', 'money', 'number' or None (any statement may answer)."""
+    """'year', 'money', 'number', 'number:UNIT' ("how many hours" → number:hour) or None (any
+    statement may answer)."""
     if _WHEN.search(question):
         return "year"
     if _MONEY_Q.search(question):
         return "money"
+    unit = _COUNTED_UNIT.search(question)
+    if unit:
+        stem = tokenize(unit.group(1))
+        return f"number:{stem[0]}" if stem else "number"
     if _HOW_MUCH.search(question):
         return "number"
     return None
 
 
 def has_answer_kind(kind: str | None, text: str) -> bool:
+    """Whether `text` holds the kind of answer; for "number:UNIT", a number within three words
+    before the unit ("29 OECD countries", "155 data points")."""
     if kind is None:
         return True
+    if kind.startswith("number:"):
+        unit = kind.split(":", 1)[1]
+        tokens = re.findall(r"[\w.,%]+", text)
+        stems = [tokenize(t) for t in tokens]
+        return any(re.search(r"\d", tokens[i]) and any(unit in stems[j] for j in range(i + 1, min(i + 4, len(tokens))))
+                   for i in range(len(tokens)))
     pattern = {"year": _YEAR, "money": _MONEY, "number": _NUMBER}[kind]
     return pattern.search(text) is not None

@@ -44,10 +44,13 @@ def test_answer_kind_asked_for():
     assert answer_kind("What did it computerise, and when?") == "year"
     assert answer_kind("How much did Estonia spend to build X-Road?") == "money"
     assert answer_kind("What budget did Rwanda allocate?") == "money"
-    assert answer_kind("How many countries took part?") == "number"
+    assert answer_kind("How many OECD countries took part?") == "number:countri"  # a count of countries
+    assert answer_kind("What share of countries measure user satisfaction?") == "number"
     assert answer_kind("¿Cuándo se creó el fondo?") == "year" and answer_kind("언제 출시되었나요?") == "year"
     assert answer_kind("What does assisted digital mean?") is None
     assert has_answer_kind("money", "savings of £1.7 billion a year")
     assert not has_answer_kind("money", "X-Road has been an immense success for Estonia since 2001")
     assert has_answer_kind("year", "tax declaration over the internet in 2000")
     assert not has_answer_kind("year", "Identify a digital product that meets the needs of Djibouti")
+    assert has_answer_kind("number:countri", "data from 29 OECD countries and 4 partner countries")
+    assert not has_answer_kind("number:hour", "Service Managers will be trained from summer 2013")
