@@ -1,12 +1,13 @@
-"""Retrieval methods side by side on the dev question sets (issue 4).
+"""Retrieval methods side by side on question sets with gold evidence (issue 4).
 
     python bench/retrieval.py --index index/seed ../shared/eval/dev.jsonl \
-                              --index index/reports ../shared/eval/reports-dev.jsonl
+                              --index index/all ../shared/eval/reports-dev.jsonl \
+                              --index index/all bench/questions/extra.jsonl
 
-Methods: dense (all-MiniLM-L6-v2), multilingual dense (USE), BM25, hybrid (weighted RRF, what
-`qa` uses), and hybrid + a sentence-level rerank (max cosine of the question with any sentence of
-the top 30 passages, fused by RRF) — the only reranker available offline, since no cross-encoder
-ships in a package. Recall@1/@5 and MRR@10 over answerable questions, rules of tools/score.py.
+Methods: dense search with each model (all-MiniLM-L6-v2; the multilingual model the index was
+built with), BM25, the hybrid candidate list (weighted reciprocal rank fusion), and hybrid +
+rerank (what `qa` returns: the fused candidates ordered by the fitted evidence-feature weights,
+retrieve.py). Recall@1/@5 and MRR@10 over answerable questions, rules of tools/score.py.
 """
 from __future__ import annotations
 
@@ -15,14 +16,11 @@ import os
 import sys
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
-from qa.chunk import sentence_spans  # noqa: E402
 from qa.config import Settings  # noqa: E402
 from qa.embed import make_embedder  # noqa: E402
 from qa.evaluate import load_questions, passage_hit  # noqa: E402
@@ -40,33 +38,28 @@ def metrics(ranks):
 def run(index_dir: Path, questions_file: Path) -> list[str]:
     s = Settings.from_env()
     idx = Index.load(index_dir, s)
-    main, multi = make_embedder(s.model), make_embedder(s.multilingual_model)
-    r = Retriever(idx, main, multi, s)
+    ml_name = (idx.manifest.get("multilingual_model") or {}).get("name", "none")
+    r = Retriever(idx, make_embedder(s.model), make_embedder(ml_name), s)
     rows = [q for q in load_questions(questions_file) if q.get("answerable")]
-    methods: dict[str, list] = {k: [] for k in ("dense (MiniLM)", "dense (multilingual USE)", "BM25",
-                                                 "hybrid: weighted RRF (qa)", "hybrid + sentence rerank")}
+    names = ["dense (MiniLM)", f"dense ({ml_name})", "BM25", "hybrid: weighted RRF", "hybrid + rerank (qa)"]
+    methods: dict[str, list] = {k: [] for k in names}
+    pos = {c.chunk_id: i for i, c in enumerate(idx.chunks)}
     for row in rows:
         q = row["question"]
         qv = r.embed(q)
         ranks = r.rankings(q, qv, s.candidates)
         foreign = question_language(q) != "en"
-        hybrid = [h.chunk for h in r.search(q, 30, qv, foreign)]
-        ids = {c.chunk_id: i for i, c in enumerate(idx.chunks)}
-        hybrid_ids = [ids[c.chunk_id] for c in hybrid]
-        sims = {}
-        for cid in hybrid_ids:
-            text = idx.chunks[cid].text
-            sents = [text[a:b] for a, b in sentence_spans(text)] or [text]
-            sims[cid] = float(np.max(main.encode_queries(sents) @ qv.main))
-        rerank = [c for c, _ in rrf([hybrid_ids, sorted(hybrid_ids, key=lambda c: -sims[c])], k=s.rrf_k)]
-        orders = [ranks["dense"], ranks.get("multilingual", []), ranks["lexical"], hybrid_ids, rerank]
-        for (name, out), order in zip(methods.items(), orders):
+        w = dict(zip(("dense", "multilingual", "lexical"), s.weights_foreign if foreign else s.weights_english))
+        fused = [c for c, _ in rrf([ranks[n] for n in ranks], s.rrf_k, [w[n] for n in ranks])]
+        reranked = [pos[h.chunk.chunk_id] for h in r.search(q, 10, qv, foreign)]
+        orders = [ranks["dense"], ranks.get("multilingual", []), ranks["lexical"], fused, reranked]
+        for name, order in zip(names, orders):
             passages = [{"doc": idx.chunks[c].path, "text": idx.chunks[c].text} for c in order[:10]]
-            out.append(next((i for i, p in enumerate(passages, 1) if passage_hit(row, p)), None))
+            methods[name].append(next((i for i, p in enumerate(passages, 1) if passage_hit(row, p)), None))
     lines = []
     for name, ranks in methods.items():
         r1, r5, mrr = metrics(ranks)
-        lines.append(f"| {questions_file.name} | {name} | {len(ranks)} | {r1:.2f} | {r5:.2f} | {mrr:.2f} |")
+        lines.append(f"| {questions_file.name} ({index_dir.name}) | {name} | {len(ranks)} | {r1:.2f} | {r5:.2f} | {mrr:.2f} |")
     return lines
 
 
@@ -74,7 +67,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", nargs=2, action="append", metavar=("INDEX_DIR", "QUESTIONS"), required=True)
     args = ap.parse_args()
-    out = ["| questions | method | n | recall@1 | recall@5 | MRR@10 |", "|---|---|---|---|---|---|"]
+    out = ["| questions (index) | method | n | recall@1 | recall@5 | MRR@10 |", "|---|---|---|---|---|---|"]
     for index_dir, qfile in args.index:
         out += run(Path(index_dir), Path(qfile))
     text = "\n".join(out)

@@ -24,7 +24,7 @@ MAX_QUOTE_CHARS = 600
 RANK_PENALTY = 0.02  # per rank of the sentence's passage: prefer the best passage on near ties
 NEXT_MARGIN = 0.15  # the sentence after the best one joins if it scores within this of the best
 OTHER_MARGIN = 0.2  # any other sentence joins if it scores within this of the best
-LINE_PENALTY = 0.1  # a line that is not a statement (heading, table row) must match clearly better
+LINE_PENALTY = 0.15  # a line that is not a statement (heading, table row) must match clearly better
 KIND_BONUS = 0.05  # a sentence with the kind of answer asked for (evidence.answer_kind)
 MAX_ANSWER_WORDS = 130  # a short answer: further sentences join only while the total stays under this
 
