@@ -66,16 +66,17 @@ def _is_statement(piece: str) -> bool:
     return len(words) >= 12 or (len(words) >= 5 and piece.rstrip()[-1] in ".!?。:;)")
 
 
-_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|<[^>]{0,300}>|https?://\S+")  # images, link targets, HTML
-_NOT_PROSE = re.compile(r"[/=<>\"\\{}|]|\.(png|jpe?g|gif|svg)\b|^\W*$")  # paths, attributes, table pipes
+# Markdown images and link targets, HTML tags and attributes, bare URLs: not prose
+_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|</?[a-zA-Z][^>]{0,400}>|^[^<>]{0,400}?\"\s*/?>|"
+                     r"<[a-zA-Z/][^>]*$|\b[\w-]+=\"[^\"]*\"|https?://\S+")
 
 
-def _prose_share(piece: str) -> tuple[int, float]:
-    """Words of prose in `piece`, and their share of its whitespace-separated tokens: Markdown
-    images, link targets and HTML left in a Markdown file are not prose."""
-    tokens = piece.split()
-    words = [t for t in _MARKUP.sub(" ", piece).split() if not _NOT_PROSE.search(t)]
-    return len(words), len(words) / max(1, len(tokens))
+def _mostly_markup(piece: str) -> bool:
+    """Markdown image/link targets and HTML left in a Markdown file (the GovStack playbook's
+    tables) are not prose; a sentence with one long link in it still is."""
+    prose = len("".join(_MARKUP.sub(" ", piece).split()))
+    share = prose / max(1, len("".join(piece.split())))
+    return share < 0.35 or (share < 0.6 and prose < 80) or len(re.findall(r"\w{2,}", _MARKUP.sub(" ", piece))) < 2
 
 
 def candidates(hits: list[Hit]) -> list[Candidate]:
@@ -87,8 +88,7 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
         text = h.chunk.text
         for s, e in sentence_spans(text):
             piece = text[s:e]
-            words, share = _prose_share(piece)
-            if len(piece) < 8 or re.search(r"#{2,}[A-Z0-9_]", piece) or words < 2 or (share < 0.5 and words < 8):
+            if len(piece) < 8 or re.search(r"#{2,}[A-Z0-9_]", piece) or _mostly_markup(piece):
                 continue  # mostly markup: a Markdown image or link, HTML, template markup ("##3D_LAYER##")
             if e - s > MAX_QUOTE_CHARS:
                 e = s + text[s:s + MAX_QUOTE_CHARS].rfind(" ")

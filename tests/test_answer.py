@@ -41,3 +41,16 @@ def test_a_table_row_keeps_its_figures_from_the_next_line():
     row = next(x for x in candidates(hits) if x.text.startswith("90 Availability"))
     assert not row.statement
     assert extend_rows([row], hits)[0].text.endswith("public \nservices\nYes / No 0.44%")
+
+
+def test_markup_is_never_quoted_but_a_sentence_with_a_link_is():
+    text = ('[![Watch the video](/assets/images/roo.png)](/digital/case-studies/ "Read the case study")\n\n'
+            '<tr><td><img src="../../.gitbook/assets/image (8).png" alt=""></td><td>Aug 2023: Launched '
+            '<a href="https://www.example.org/call-for-digital-products">Open call</a></td></tr>\n\n'
+            "The Commission estimated that 10 % more open source contributions would add 0.4 % to 0.6 % "
+            "of GDP a year ([European Commission 2022](https://digital-strategy.ec.europa.eu/en/library/"
+            "study-about-impact-open-source-software-and-hardware)).")
+    c = Chunk(chunk_id="m", doc_id="d", path="playbook.md", title="Playbook", text=text, start=0, end=len(text),
+              page_start=None, page_end=None)
+    quoted = [x.text for x in candidates([Hit(chunk=c, score=1.0)])]
+    assert len(quoted) == 1 and quoted[0].startswith("The Commission estimated")
