@@ -108,6 +108,44 @@ def fold_text(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
+_PAREN_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
+_SMALL_WORDS = {"of", "and", "the", "for", "on", "in", "to", "a", "an", "de", "des", "du", "la", "le", "et", "y"}
+
+
+def find_acronyms(texts) -> dict[str, list[str]]:
+    """Acronyms the documents define, "artificial intelligence (AI)" → {"AI": ["artificial
+    intelligence"]}: the words just before a parenthesised acronym whose initials spell it."""
+    pairs: dict[str, set[str]] = {}
+    for text in texts:
+        for m in _PAREN_ACRONYM.finditer(text):
+            acronym = m.group(1)
+            letters = "".join(ch for ch in acronym.removesuffix("s") if ch.isupper())
+            if len(letters) < 2:
+                continue
+            words = re.findall(r"[^\W\d_]+", text[max(0, m.start() - 100):m.start()])
+            for k in range(1, min(len(words), 10) + 1):
+                span = words[-k:]
+                content = [w for w in span if w.lower() not in _SMALL_WORDS]
+                if content and span[0].lower() not in _SMALL_WORDS and \
+                        "".join(w[0].upper() for w in content) == letters:
+                    pairs.setdefault(acronym, set()).add(" ".join(span).lower())
+                    break
+    return {a: sorted(v) for a, v in pairs.items()}
+
+
+def expand_acronyms(question: str, acronyms: dict[str, list[str]]) -> str:
+    """The question plus the other form of every acronym it uses or spells out: "artificial
+    intelligence" also searches "AI", "DGI" also "digital government index"."""
+    extra = []
+    low = question.lower()
+    for acronym, forms in acronyms.items():
+        if re.search(rf"\b{re.escape(acronym)}\b", question):
+            extra += forms
+        elif any(f in low for f in forms):
+            extra.append(acronym)
+    return question if not extra else question + " " + " ".join(extra)
+
+
 class LexicalIndex:
     """BM25 scores of every chunk for a question."""
 

@@ -22,6 +22,7 @@ import numpy as np
 from .config import Settings
 from .embed import Embedder
 from .index import Index
+from .lexical import expand_acronyms, find_acronyms
 from .types import Hit
 
 
@@ -66,6 +67,8 @@ class Retriever:
     def __init__(self, index: Index, main: Embedder, multi: Embedder | None, settings: Settings):
         self.index, self.main, self.multi, self.settings = index, main, multi, settings
         self._pool = None
+        self._acronyms: dict[str, list[str]] | None = None  # defined in the documents, found on first need
+        self._bm25_cache: tuple[str | None, np.ndarray | None] = (None, None)
         self._multilingual = index.dense_ml is not None and multi is not None
 
     def embed(self, question: str) -> QueryVectors:
@@ -87,8 +90,17 @@ class Retriever:
         if qv.ml is not None:
             _, ids = self.index.dense_ml.search(qv.ml[None, :].astype(np.float32), depth)
             out["multilingual"] = [int(i) for i in ids[0] if i >= 0]
-        out["lexical"] = top_ids(self.index.lexical.scores(question), depth)
+        out["lexical"] = top_ids(self.bm25(question), depth)
         return out
+
+    def bm25(self, question: str) -> np.ndarray:
+        """BM25 of every chunk for the question with its acronyms expanded (cached: the ranking
+        and the reranker both need it)."""
+        if self._bm25_cache[0] != question:
+            if self._acronyms is None:
+                self._acronyms = find_acronyms(c.text for c in self.index.chunks)
+            self._bm25_cache = (question, self.index.lexical.scores(expand_acronyms(question, self._acronyms)))
+        return self._bm25_cache[1]
 
     def search(self, question: str, top_k: int | None = None, qv: QueryVectors | None = None,
                foreign: bool = False) -> list[Hit]:
@@ -118,7 +130,7 @@ class Retriever:
         X[:, 0] = [self.index.dense.reconstruct(int(i)) @ qv.main for i in ids]
         if qv.ml is not None:
             X[:, 1] = self.multi.calibrated([self.index.dense_ml.reconstruct(int(i)) @ qv.ml for i in ids])
-        bm25 = self.index.lexical.scores(question)
+        bm25 = self.bm25(question)
         X[:, 2] = bm25[ids] / max(float(bm25.max()), 1e-9)
         X[:, 3] = self.index.lexical.coverage(question)[ids]
         return X

@@ -46,3 +46,15 @@ def test_question_language():
     assert question_language("¿Qué porcentaje de países tenía una organización?") == "es"
     assert question_language("Quels sont les niveaux de maturité ?") == "fr"
     assert question_language("표준프레임워크는 무엇인가요?") == "ko"
+
+
+def test_acronyms_defined_in_the_documents_expand_questions():
+    from qa.lexical import expand_acronyms, find_acronyms
+    found = find_acronyms(["66% of countries use artificial intelligence (AI) in the public sector.",
+                           "The OECD Digital Government Index (DGI) ranks countries.",
+                           "See the annex (Table 3) and the World Bank (WB)."])
+    assert found["AI"] == ["artificial intelligence"] and found["DGI"] == ["digital government index"]
+    assert "Table" not in found  # initials must spell the acronym
+    assert expand_acronyms("Who uses artificial intelligence?", found).endswith(" AI")
+    assert "digital government index" in expand_acronyms("How is the 2023 DGI computed?", found)
+    assert expand_acronyms("Is AIDS a problem?", found) == "Is AIDS a problem?"  # whole words only
