@@ -98,11 +98,12 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
 
 
 def score_candidates(cands: list[Candidate], sims: np.ndarray, weights: dict[str, float],
-                     foreign: bool, kind: str | None = None) -> list[Candidate]:
+                     cross: list[bool], kind: str | None = None) -> list[Candidate]:
     """Meaning and term overlap, with a small preference for higher-ranked passages and for
-    sentences holding the kind of answer asked for (a year for "when", a number for "how many")."""
+    sentences holding the kind of answer asked for (a year for "when", a number for "how many").
+    `cross[i]`: candidate i is compared across languages (its meaning score counts for more)."""
     out = []
-    for c, sim in zip(cands, sims):
+    for c, sim, foreign in zip(cands, sims, cross):
         lex = coverage(weights, c.text)
         if foreign:  # across languages terms rarely match; in the question's own language they do
             score = max(0.85 * float(sim), 0.5 * float(sim) + 0.5 * lex)

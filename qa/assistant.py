@@ -48,6 +48,14 @@ class Assistant:
         self.page_labels = {f["path"]: f.get("page_labels") or [] for f in files}
         self.ocr_pages = {f["path"]: set(f.get("ocr_pages") or []) for f in files if f.get("ocr_pages")}
         self._position: dict[str, int] | None = None  # chunk id → row, built on first need
+        self._languages: dict[str, str] = {}
+
+    def language_of(self, chunk: Chunk) -> str:
+        """The language a passage is written in (cached per chunk)."""
+        lang = self._languages.get(chunk.chunk_id)
+        if lang is None:
+            lang = self._languages[chunk.chunk_id] = question_language(chunk.text[:600])
+        return lang
 
     def following(self, chunk: Chunk) -> Chunk | None:
         """The chunk after `chunk` in its document (chunks are stored in reading order)."""
@@ -96,24 +104,29 @@ class Assistant:
         if resolved != question:  # a follow-up: its own words say what is asked now
             own = set(tokenize(question))
             weights = {t: w * (3.0 if t in own else 1.0) for t, w in weights.items()}
-        if cands and foreign and self.multi is not None:
-            # the passages may be in another language: compare meanings sentence by sentence
-            # (term overlap still counts where the languages match, see score_candidates)
-            sims = self.multi.calibrated(self.multi.encode_sentences([c.text for c in cands]) @ qv.ml)
-        else:
-            # in English, a sentence's meaning score is its passage's; term overlap ranks within
-            # a passage. Measured as good as encoding every sentence, at a fifth of the time.
-            sims = np.array([hits[c.hit_rank].similarity for c in cands])
+        # a passage in another language than the question (a Spanish question, an English one
+        # about the Korean deck) is compared sentence by sentence in the multilingual space; in
+        # the same language a sentence's meaning score is its passage's, and term overlap ranks
+        # within a passage (measured as good as encoding every sentence, at a fifth of the time)
+        cross = [self.language_of(hits[c.hit_rank].chunk) != lang or foreign for c in cands]
+        sims = np.array([hits[c.hit_rank].similarity for c in cands])
+        if any(cross) and self.multi is not None:
+            idx = [i for i, x in enumerate(cross) if x]
+            sims[idx] = self.multi.calibrated(self.multi.encode_sentences([cands[i].text for i in idx]) @ qv.ml)
         kind = evidence.answer_kind(resolved)
-        scored = compose.score_candidates(cands, sims, weights, foreign, kind)
+        scored = compose.score_candidates(cands, sims, weights, cross, kind)
         strength = scored[0].score if scored else 0.0
+        best_cross = bool(scored) and (foreign or self.language_of(hits[scored[0].hit_rank].chunk) != lang)
         # near misses: what the question hinges on must be in one passage, and the kind of
-        # answer it asks for (a year, an amount) among the sentences good enough to quote
-        terms = evidence.numbers(resolved) if foreign else evidence.key_terms(resolved)
+        # answer it asks for (a year, an amount) among the sentences good enough to quote;
+        # across languages only numbers are sure to be written the same
+        terms = evidence.numbers(resolved) if best_cross else evidence.key_terms(resolved)
         missing = evidence.missing_together(terms, [h.chunk for h in hits[:top_k]])
+        if best_cross and kind and kind.startswith("number:"):
+            kind = "number"  # "how many components" is "125종" in the Korean deck
         kind_found = any(evidence.has_answer_kind(kind, c.text) for c in scored
                          if c.score >= strength - compose.OTHER_MARGIN)
-        threshold = self.settings.refuse_below_foreign if foreign else self.settings.refuse_below
+        threshold = self.settings.refuse_below_foreign if best_cross else self.settings.refuse_below
         refused = not hits or strength < threshold or bool(missing) or not kind_found
         suggested: list[str] = []
         if refused:
