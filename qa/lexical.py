@@ -133,17 +133,14 @@ def find_acronyms(texts) -> dict[str, list[str]]:
     return {a: sorted(v) for a, v in pairs.items()}
 
 
-def expand_acronyms(question: str, acronyms: dict[str, list[str]]) -> str:
-    """The question plus the other form of every acronym it uses or spells out: "artificial
-    intelligence" also searches "AI", "DGI" also "digital government index"."""
-    extra = []
+def acronym_expansion(question: str, acronyms: dict[str, list[str]]) -> str:
+    """The acronyms of what the question spells out: "artificial intelligence" → "AI"; '' when
+    none. (Not the other way: a document that defines an acronym goes on to use it, and the long
+    form's common words only blur the search — measured on the seed questions.)"""
     low = question.lower()
-    for acronym, forms in acronyms.items():
-        if re.search(rf"\b{re.escape(acronym)}\b", question):
-            extra += forms
-        elif any(f in low for f in forms):
-            extra.append(acronym)
-    return question if not extra else question + " " + " ".join(extra)
+    return " ".join(a for a, forms in acronyms.items()
+                    if any(re.search(rf"\b{re.escape(f)}\b", low) for f in forms)
+                    and not re.search(rf"\b{re.escape(a)}\b", question))
 
 
 class LexicalIndex:

@@ -22,7 +22,7 @@ import numpy as np
 from .config import Settings
 from .embed import Embedder
 from .index import Index
-from .lexical import expand_acronyms, find_acronyms
+from .lexical import acronym_expansion, find_acronyms
 from .types import Hit
 
 
@@ -52,6 +52,8 @@ def top_ids(scores: np.ndarray, n: int) -> list[int]:
     part = part[np.argsort(-scores[part], kind="stable")]
     return [int(i) for i in part if scores[i] > 0]
 
+
+ACRONYM_WEIGHT = 0.5
 
 # What the reranker weighs, in the order of Settings.rerank_weights.
 RERANK_FEATURES = ("dense cosine", "multilingual cosine", "BM25 / best BM25", "question-term coverage")
@@ -99,7 +101,11 @@ class Retriever:
         if self._bm25_cache[0] != question:
             if self._acronyms is None:
                 self._acronyms = find_acronyms(c.text for c in self.index.chunks)
-            self._bm25_cache = (question, self.index.lexical.scores(expand_acronyms(question, self._acronyms)))
+            scores = self.index.lexical.scores(question)
+            other = acronym_expansion(question, self._acronyms)
+            if other:  # the other form counts half: it stands in for words already asked
+                scores = scores + ACRONYM_WEIGHT * self.index.lexical.scores(other)
+            self._bm25_cache = (question, scores)
         return self._bm25_cache[1]
 
     def search(self, question: str, top_k: int | None = None, qv: QueryVectors | None = None,
