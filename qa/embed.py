@@ -47,6 +47,16 @@ def _normalise(v: np.ndarray) -> np.ndarray:
     return v / n
 
 
+def _in_batches(encode, texts: list[str], size: int, dim: int, progress: Progress | None) -> np.ndarray:
+    """Unit vectors of `texts` from `encode(batch)`, reporting progress after every batch."""
+    out = []
+    for i in range(0, len(texts), size):
+        out.append(np.asarray(encode(texts[i:i + size]), np.float32).reshape(-1, dim))
+        if progress:
+            progress(len(texts[i:i + size]))
+    return _normalise(np.concatenate(out)) if out else np.zeros((0, dim), np.float32)
+
+
 def cpu_has_bf16() -> bool:
     """True where the CPU multiplies bfloat16 natively (AVX512-BF16 or AMX); else bf16 is emulated and slow."""
     try:
@@ -173,13 +183,7 @@ class USEEmbedder:
         return self._model
 
     def encode_passages(self, texts, progress=None):
-        texts = list(texts)
-        out = []
-        for i in range(0, len(texts), 64):
-            out.append(np.asarray(self.model.encode(texts[i:i + 64]), np.float32).reshape(-1, self.dim))
-            if progress:
-                progress(len(texts[i:i + 64]))
-        return _normalise(np.concatenate(out)) if out else np.zeros((0, self.dim), np.float32)
+        return _in_batches(self.model.encode, list(texts), 64, self.dim, progress)
 
     def encode_queries(self, texts):
         # one BLAS thread: a question is tiny, and it runs beside the MiniLM pass (retrieve.embed)
@@ -238,13 +242,7 @@ class E5Embedder:
         return self._model
 
     def encode_passages(self, texts, progress=None):
-        texts = list(texts)
-        out = []
-        for i in range(0, len(texts), 32):
-            out.append(np.asarray(self.model.passage(texts[i:i + 32]), np.float32).reshape(-1, self.dim))
-            if progress:
-                progress(len(texts[i:i + 32]))
-        return _normalise(np.concatenate(out)) if out else np.zeros((0, self.dim), np.float32)
+        return _in_batches(self.model.passage, list(texts), 32, self.dim, progress)
 
     def encode_queries(self, texts):
         return _normalise(np.asarray(self.model.query(list(texts)), np.float32).reshape(-1, self.dim))
