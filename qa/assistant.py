@@ -18,7 +18,7 @@ from .embed import make_embedder
 from .index import Index
 from .lexical import question_language, tokenize
 from .retrieve import Retriever
-from .types import Answer, Chunk
+from .types import Answer, Chunk, Hit
 
 _FOLLOW_UP = re.compile(r"^(and|but|also|so|then|what about|how about|et|y|또|그리고)\b|"
                         r"\b(it|its|they|them|their|this|that|these|those|there|he|she|this one)\b", re.I)
@@ -49,6 +49,21 @@ class Assistant:
         self.ocr_pages = {f["path"]: set(f.get("ocr_pages") or []) for f in files if f.get("ocr_pages")}
         self._position: dict[str, int] | None = None  # chunk id → row, built on first need
         self._languages: dict[str, str] = {}
+
+    def _near_miss(self, question: str, lang: str, top: list[Hit], scored: list, kind: str | None) -> bool:
+        """Whether the evidence falls short of the question: too weak, the names and numbers it
+        hinges on not together in one passage, or no sentence good enough to quote holding the
+        kind of answer it asks for (a year, an amount). Across languages only numbers are sure
+        to be written the same, and a count's unit may be written differently."""
+        best = scored[0]
+        across = lang != "en" or self.language_of(top[best.hit_rank].chunk) != lang
+        terms = evidence.numbers(question) if across else evidence.key_terms(question)
+        if across and kind and kind.startswith("number:"):
+            kind = "number"  # "how many components" is "125종" in the Korean deck
+        threshold = self.settings.refuse_below_foreign if across else self.settings.refuse_below
+        return (best.score < threshold or bool(evidence.missing_together(terms, [h.chunk for h in top]))
+                or not any(evidence.has_answer_kind(kind, c.text) for c in scored
+                           if c.score >= best.score - compose.OTHER_MARGIN))
 
     def language_of(self, chunk: Chunk) -> str:
         """The language a passage is written in (cached per chunk)."""
@@ -105,29 +120,19 @@ class Assistant:
             own = set(tokenize(question))
             weights = {t: w * (3.0 if t in own else 1.0) for t, w in weights.items()}
         # a passage in another language than the question (a Spanish question, an English one
-        # about the Korean deck) is compared sentence by sentence in the multilingual space; in
-        # the same language a sentence's meaning score is its passage's, and term overlap ranks
-        # within a passage (measured as good as encoding every sentence, at a fifth of the time)
-        cross = [self.language_of(hits[c.hit_rank].chunk) != lang or foreign for c in cands]
+        # about the Korean deck), or any question not in English, is compared sentence by
+        # sentence in the multilingual space; in English a sentence's meaning score is its
+        # passage's, and term overlap ranks within a passage (measured as good as encoding every
+        # sentence, at a fifth of the time)
+        multilingual = [foreign or self.language_of(hits[c.hit_rank].chunk) != lang for c in cands]
         sims = np.array([hits[c.hit_rank].similarity for c in cands])
-        if any(cross) and self.multi is not None:
-            idx = [i for i, x in enumerate(cross) if x]
+        if any(multilingual) and self.multi is not None:
+            idx = [i for i, x in enumerate(multilingual) if x]
             sims[idx] = self.multi.calibrated(self.multi.encode_sentences([cands[i].text for i in idx]) @ qv.ml)
         kind = evidence.answer_kind(resolved)
-        scored = compose.score_candidates(cands, sims, weights, cross, kind)
+        scored = compose.score_candidates(cands, sims, weights, multilingual, kind)
         strength = scored[0].score if scored else 0.0
-        best_cross = bool(scored) and (foreign or self.language_of(hits[scored[0].hit_rank].chunk) != lang)
-        # near misses: what the question hinges on must be in one passage, and the kind of
-        # answer it asks for (a year, an amount) among the sentences good enough to quote;
-        # across languages only numbers are sure to be written the same
-        terms = evidence.numbers(resolved) if best_cross else evidence.key_terms(resolved)
-        missing = evidence.missing_together(terms, [h.chunk for h in hits[:top_k]])
-        if best_cross and kind and kind.startswith("number:"):
-            kind = "number"  # "how many components" is "125종" in the Korean deck
-        kind_found = any(evidence.has_answer_kind(kind, c.text) for c in scored
-                         if c.score >= strength - compose.OTHER_MARGIN)
-        threshold = self.settings.refuse_below_foreign if best_cross else self.settings.refuse_below
-        refused = not hits or strength < threshold or bool(missing) or not kind_found
+        refused = not scored or self._near_miss(resolved, lang, hits[:top_k], scored, kind)
         suggested: list[str] = []
         if refused:
             text, citations = compose.refusal_text(hits), []
