@@ -286,7 +286,7 @@ def suggestions(hits: list[Hit], limit: int = 3) -> list[str]:
     for h in hits:
         topic = (h.chunk.heading or "").split(HEADING_SEP)[-1].strip(" #:") or h.chunk.title
         topic = re.sub(r"^\s*(\d+(\.\d+)*\.?|[IVX]+\.)\s+", "", topic)  # drop section numbers
-        if not topic or len(topic) > 90:
+        if not topic or len(topic) > 90 or sum(ch.isalpha() for ch in topic) < 3:  # "15027" is no topic
             continue
         q = f"What does “{h.chunk.title}” say about {topic[0].lower() + topic[1:] if topic[:2].istitle() else topic}?" \
             if topic != h.chunk.title else f"What are the main points of “{h.chunk.title}”?"

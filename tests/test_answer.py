@@ -54,3 +54,13 @@ def test_markup_is_never_quoted_but_a_sentence_with_a_link_is():
               page_start=None, page_end=None)
     quoted = [x.text for x in candidates([Hit(chunk=c, score=1.0)])]
     assert len(quoted) == 1 and quoted[0].startswith("The Commission estimated")
+
+
+def test_suggestions_come_from_headings_with_words():
+    from qa.answer import suggestions
+    def hit(heading):
+        c = Chunk(chunk_id=heading, doc_id="d", path="r.txt", title="Action Plan", text="Some text here.", start=0,
+                  end=15, page_start=None, page_end=None, heading=heading)
+        return Hit(chunk=c, score=1.0)
+    got = suggestions([hit("15027"), hit("3.2 Funding the backbone network")])
+    assert got == ["What does “Action Plan” say about funding the backbone network?"]
