@@ -3,9 +3,11 @@ honest refusal that shows what was found.
 
 No language model: every sentence of an answer is a verbatim sentence of a cited passage, so a
 citation can never point at text that does not say what the answer says. A sentence is scored
-by meaning (cosine with the question, in the multilingual space for questions not in English)
-and by the share of the question's informative terms it contains (IDF-weighted). Whether to
-answer at all is decided by `evidence_strength` against the calibrated `refuse_below`.
+by meaning (cosine with the question; in the multilingual space when question and passage are
+not both English) and by the share of the question's informative terms it contains
+(IDF-weighted). A chosen sentence may grow into a longer verbatim quote: the items of a list it
+announces, the figures of a table row. Whether to answer at all is decided in
+`Assistant._near_miss` (strength against `refuse_below`, and the checks of evidence.py).
 """
 from __future__ import annotations
 
