@@ -31,7 +31,7 @@ class Settings:
     chunk_overlap_sentences: int = 1
     # How text becomes chunks beyond the numbers above: v2 rejoins word-per-line PDF pages
     # (ingest/layout.py) and ends a chunk at a section heading. A new value re-reads every file.
-    text_layout: str = "reflow+sections-v2"
+    text_layout: str = "reflow+sections-v3"
     # Embed and BM25-index each chunk with its document title and section heading in front:
     # questions name the report ("According to the Digital Efficiency Report…").
     context_in_vectors: bool = True

@@ -87,3 +87,9 @@ def test_word_per_line_pdf_page_is_rejoined_without_changing_a_visible_character
     assert any(s.startswith("This means that the third option is not actually an option") for s in sentences)
     normal = "A normal page.\nIts lines hold many words each, as most PDFs do.\n" * 20
     assert reflow(normal) == normal
+
+
+def test_a_table_page_of_lone_numbers_keeps_its_lines():
+    from qa.ingest.layout import reflow
+    table = "TOTAL COST\n" + "\n".join(["50,000", "95%", "-", "146,169", "*"] * 10)  # one cell per line
+    assert reflow(table) == table

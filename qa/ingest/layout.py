@@ -17,10 +17,14 @@ _BREAK = re.compile(r"[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)*[ \t\u00a0]*")
 
 
 def is_word_per_line(text: str) -> bool:
+    """Most lines are a single word (of letters: a table or chart page of lone numbers and
+    symbols keeps its lines, which are its rows)."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
     if len(lines) < MIN_LINES:
         return False
-    return sum(len(ln.split()) == 1 for ln in lines) >= WORD_LINE_SHARE * len(lines)
+    words = [ln.split() for ln in lines]
+    single = sum(len(w) == 1 and sum(ch.isalpha() for ch in w[0]) >= 2 for w in words)
+    return single >= WORD_LINE_SHARE * len(lines)
 
 
 def _join(m: re.Match) -> str:
