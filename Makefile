@@ -12,7 +12,9 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q -e ".[dev]"
 	touch $@
 
-index/seed/manifest.json: | $(VENV)/.installed
+# rebuilt when the reports or the index settings change (an update that changes how text is
+# indexed would otherwise leave the app saying the index needs a rebuild)
+index/seed/manifest.json: qa/config.py $(wildcard corpus/*) | $(VENV)/.installed
 	$(VENV)/bin/qa build corpus --index index/seed
 
 index: $(VENV)/.installed
