@@ -16,7 +16,7 @@ from . import evidence
 from .config import Settings
 from .embed import make_embedder
 from .index import Index
-from .lexical import question_language, tokenize
+from .lexical import cognate_terms, question_language, tokenize
 from .retrieve import Retriever
 from .types import Answer, Chunk, Hit
 
@@ -116,6 +116,12 @@ class Assistant:
         t1 = time.perf_counter()
         cands = compose.candidates(hits[:top_k])
         weights = compose.term_weights(resolved, self.index.lexical)
+        if lang in ("es", "fr"):
+            # English words that share a question word's first letters count half; the question's
+            # own words that no report uses cannot tell sentences apart and would outweigh them
+            weights = {t: w for t, w in weights.items() if self.index.lexical.document_frequency(t)}
+            weights.update({t: 0.5 * self.index.lexical.idf(t)
+                            for t in cognate_terms(resolved, self.index.lexical.vocabulary) if t not in weights})
         if resolved != question:  # a follow-up: its own words say what is asked now
             own = set(tokenize(question))
             weights = {t: w * (3.0 if t in own else 1.0) for t, w in weights.items()}

@@ -143,6 +143,22 @@ def acronym_expansion(question: str, acronyms: dict[str, list[str]]) -> str:
                     and not re.search(rf"\b{re.escape(a)}\b", question))
 
 
+def cognate_terms(question: str, vocabulary, min_len: int = 6, shortest: int = 5) -> list[str]:
+    """For each longer word of a question in a Romance language, the longest index term that
+    begins it: "financió" → financi (financial), "electrónico" → electron, "conflictos" →
+    conflict, "agencias" → agenc. Rough (false friends exist), so callers weigh them low."""
+    out: list[str] = []
+    for w in re.findall(r"[^\W\d_]+", question):
+        w = _fold(w)
+        if len(w) < min_len or w in STOPWORDS:
+            continue
+        for k in range(len(w), shortest - 1, -1):
+            if w[:k] in vocabulary:
+                out.append(w[:k])
+                break
+    return list(dict.fromkeys(out))
+
+
 class LexicalIndex:
     """BM25 scores of every chunk for a question."""
 
@@ -166,11 +182,17 @@ class LexicalIndex:
         return cls(bm25s.BM25.load(str(folder), show_progress=False, verbosity=0))
 
     def scores(self, question: str) -> np.ndarray:
-        terms = tokenize(question)
+        return self.scores_of_terms(tokenize(question))
+
+    def scores_of_terms(self, terms: list[str]) -> np.ndarray:
         n = self._bm25.scores["num_docs"]
         if not terms:
             return np.zeros(n, np.float32)
         return np.asarray(self._bm25.get_scores(terms), np.float32)
+
+    @property
+    def vocabulary(self):
+        return self._bm25.vocab_dict
 
     def postings(self, term: str) -> np.ndarray:
         """Ids of the chunks containing `term` (empty when unknown)."""

@@ -23,7 +23,7 @@ import numpy as np
 from .config import Settings
 from .embed import Embedder
 from .index import Index
-from .lexical import acronym_expansion, find_acronyms
+from .lexical import acronym_expansion, cognate_terms, find_acronyms, question_language
 from .types import Hit
 
 
@@ -55,6 +55,7 @@ def top_ids(scores: np.ndarray, n: int) -> list[int]:
 
 
 ACRONYM_WEIGHT = 0.5  # BM25 weight of the acronym of words the question spells out
+COGNATE_WEIGHT = 0.5  # BM25 weight of English terms sharing a Spanish/French word's first letters
 
 # What the reranker weighs, in the order of Settings.rerank_weights.
 RERANK_FEATURES = ("dense cosine", "multilingual cosine", "BM25 / best BM25", "question-term coverage")
@@ -108,6 +109,10 @@ class Retriever:
         other = acronym_expansion(question, self._acronyms)
         if other:  # the acronym counts half: it stands in for words already asked
             scores = scores + ACRONYM_WEIGHT * self.index.lexical.scores(other)
+        if question_language(question) in ("es", "fr"):
+            cognates = cognate_terms(question, self.index.lexical.vocabulary)
+            if cognates:
+                scores = scores + COGNATE_WEIGHT * self.index.lexical.scores_of_terms(cognates)
         self._bm25_cache = (question, scores)
         return scores
 

@@ -66,3 +66,10 @@ def test_briefing_has_questions_answers_citations_and_bibliography(seed_assistan
     assert "Informatization Promotion Fund" in md and "[1] *" in md
     assert "## 2. How do I bake sourdough bread?" in md and "Not found in the reports" in md
     assert "## Sources" in md and "E-Government of Korea" in md.split("## Sources")[1]
+
+
+def test_a_spanish_question_finds_the_english_lesson(seed_assistant):
+    d = seed_assistant.ask("¿Qué lecciones dejó Corea sobre los conflictos entre agencias?").to_dict()
+    assert not d["refused"]
+    assert "inter-agency conflicts" in d["answer"]
+    assert all(c["doc"] == "001_96dfe9ff32e5a962.txt" for c in d["citations"][:1])

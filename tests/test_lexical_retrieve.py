@@ -59,3 +59,11 @@ def test_acronyms_defined_in_the_documents_expand_questions():
     assert acronym_expansion("How is the Digital Government Index computed?", found) == "DGI"
     assert acronym_expansion("How is the 2023 DGI computed?", found) == ""  # documents use the acronym
     assert acronym_expansion("Is artificial intelligenceware a thing?", found) == ""  # whole words only
+
+
+def test_cognates_bridge_spanish_and_french_words_to_english_terms():
+    from qa.lexical import cognate_terms
+    vocabulary = {t: i for i, t in enumerate(tokenize("financial electronic elected conflicts agencies lessons"))}
+    assert cognate_terms("¿Cómo financió Corea sus proyectos electrónicos?", vocabulary) == ["financi", "electron"]
+    assert cognate_terms("Quelles leçons tirer des services électroniques des agences ?", vocabulary) == \
+        ["electron", "agenc"]
