@@ -15,8 +15,8 @@ from .chunk import indexed_text
 from .lexical import fold_text, tokenize
 from .types import Chunk
 
-# Names, acronyms and numbers a question hinges on: "Singapore", "2022", "4.0", "15%".
 _NUMERIC = re.compile(r"[\d.,%]+")
+# Names, acronyms and numbers a question hinges on: "Singapore", "2022", "4.0", "15%".
 _KEY = re.compile(r"\b([A-Z][\w'’.-]*[\w]|\d+(?:[.,]\d+)+%?|\d{2,}%?)")
 
 
