@@ -205,7 +205,7 @@ def show_answer(turn: int, ans):
     if ans.refused:
         show_refusal(ans, f"h{turn}")
     else:
-        st.markdown(plain(ans.text))
+        st.markdown(plain(ans.text).replace("\n", "  \n"))  # a quoted list keeps its lines
         show_sources(ans, manifest, f"h{turn}")
         show_feedback(turn, ans, chosen)
 

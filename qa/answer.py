@@ -270,9 +270,21 @@ def cite(chosen: list[Candidate], hits: list[Hit], page_labels: dict[str, list[s
         ocr = bool(ch.pages and set(ch.pages) & (ocr_pages or {}).get(ch.path, set()))
         citations.append(Citation(n=n, path=ch.path, title=ch.title, pages=ch.pages, quote=c.text,
                                   chunk_id=ch.chunk_id, page_labels=pl, ocr=ocr))
-        sentence = " ".join(c.text.split())
+        sentence = _one_line_per_item(c.text)
         parts.append(f"{sentence} [{n}]")
-    return " ".join(parts), citations
+    text = parts[0] if parts else ""
+    for prev, part in zip(parts, parts[1:]):  # a quoted list stands on lines of its own
+        text += ("\n" if "\n" in prev or "\n" in part else " ") + part
+    return text, citations
+
+
+def _one_line_per_item(quote: str) -> str:
+    """The quote with its whitespace collapsed; a list keeps one item per line, so it reads as
+    a list (the words and their order are the passage's)."""
+    lines = [" ".join(ln.split()) for ln in quote.splitlines() if ln.strip()]
+    if sum(1 for ln in lines if _ITEM.match(ln)) >= 3:
+        return "\n".join(lines)
+    return " ".join(lines)
 
 
 def refusal_text(hits: list[Hit]) -> str:

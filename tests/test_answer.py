@@ -64,3 +64,14 @@ def test_suggestions_come_from_headings_with_words():
         return Hit(chunk=c, score=1.0)
     got = suggestions([hit("15027"), hit("3.2 Funding the backbone network")])
     assert got == ["What does “Action Plan” say about funding the backbone network?"]
+
+
+def test_a_quoted_list_keeps_one_item_per_line():
+    from qa.answer import cite
+    hits = [Hit(chunk=chunk(0, len(DOC), "a"), score=1.0)]
+    intro = next(c for c in candidates(hits) if c.text.startswith("The progress"))
+    quotes = extend_list_intros([intro], hits)
+    text, citations = cite(quotes, hits, {})
+    assert text.splitlines()[1:5] == ["1. User centricity", "2. Transparency", "3. Key enablers",
+                                      "4. Cross-border services [1]"]
+    assert citations[0].quote == quotes[0].text  # the citation keeps the passage's own text
