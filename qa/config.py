@@ -29,8 +29,9 @@ class Settings:
     multilingual_model: str = DEFAULT_MULTILINGUAL  # second embedder for cross-lingual search; '' = off
     chunk_tokens: int = 200  # word pieces per chunk; MiniLM truncates at 256, so every chunk fits
     chunk_overlap_sentences: int = 1
-    # How text becomes chunks beyond the numbers above: v2 rejoins word-per-line PDF pages
-    # (ingest/layout.py) and ends a chunk at a section heading. A new value re-reads every file.
+    # How text becomes chunks beyond the numbers above: word-per-line PDF pages are rejoined
+    # (ingest/layout.py; v3: only where the lone lines are words, not table cells) and a section
+    # heading ends a chunk. A new value re-reads every file.
     text_layout: str = "reflow+sections-v3"
     # Embed and BM25-index each chunk with its document title and section heading in front:
     # questions name the report ("According to the Digital Efficiency Report…").
