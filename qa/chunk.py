@@ -108,6 +108,12 @@ def _split_long(text: str, start: int, end: int, limit: int, count: TokenCounter
     return pieces
 
 
+def _next_heading(heading_pos: list[int], pos: int, end: int) -> int:
+    """Offset of the first heading after `pos` (`end` when there is none)."""
+    h = bisect.bisect_right(heading_pos, pos)
+    return heading_pos[h] if h < len(heading_pos) else end
+
+
 def chunk_document(doc: Document, count: TokenCounter, max_tokens: int = 200,
                    overlap: int = 1) -> list[Chunk]:
     """Windows of whole sentences, page by page; see the module docstring for the guarantees."""
@@ -131,16 +137,14 @@ def chunk_document(doc: Document, count: TokenCounter, max_tokens: int = 200,
         while i < len(units):
             # a section heading ends the window (once it holds more than headings): a passage
             # about one section is retrieved, titled and cited as that section
-            h = bisect.bisect_right(heading_pos, units[i][0])
-            next_heading = heading_pos[h] if h < len(heading_pos) else len(text)
+            next_heading = _next_heading(heading_pos, units[i][0], len(text))
             j, total, at_heading = i, 0, False
             while j < len(units) and total + units[j][2] <= max_tokens:
                 if j > i and units[j][0] >= next_heading:
                     if total >= MIN_SECTION_TOKENS:
                         at_heading = True
                         break
-                    h = bisect.bisect_right(heading_pos, units[j][0])
-                    next_heading = heading_pos[h] if h < len(heading_pos) else len(text)
+                    next_heading = _next_heading(heading_pos, units[j][0], len(text))
                 total += units[j][2]
                 j += 1
             j = max(j, i + 1)
