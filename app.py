@@ -86,7 +86,7 @@ def original_file(manifest: dict, rel: str) -> Path | None:
 
 
 def show_sources(ans, manifest: dict, key: str):
-    passages = {h.chunk.chunk_id: h.chunk for h in ans.hits}
+    passages = {h.chunk.chunk_id: h.shown for h in ans.hits}  # the cited chunk with its neighbour
     for c in ans.citations:
         where = f" — page {c.pages[0]}" if c.pages else ""
         if c.page_labels and c.pages and c.page_labels[0] != str(c.pages[0]):
@@ -107,12 +107,12 @@ def show_sources(ans, manifest: dict, key: str):
 
 def show_refusal(ans, key: str):
     st.warning(ans.text, icon=":material/search_off:")
-    if ans.hits:
+    if ans.passages:
         st.markdown("**Closest passages found**")
-        for h in ans.hits[:3]:
+        for h in ans.passages[:3]:
             page = f", p. {h.chunk.page_start}" if h.chunk.page_start else ""
             with st.expander(f"{h.chunk.title}{page}"):
-                st.text(h.chunk.text)
+                st.text(h.shown.text)
     if ans.suggestions:
         st.markdown("**Questions these reports can answer**")
         for i, s in enumerate(ans.suggestions):

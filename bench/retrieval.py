@@ -5,9 +5,11 @@
                               --index index/all bench/questions/extra.jsonl
 
 Methods: dense search with each model (all-MiniLM-L6-v2; the multilingual model the index was
-built with), BM25, the hybrid candidate list (weighted reciprocal rank fusion), and hybrid +
-rerank (what `qa` returns: the fused candidates ordered by the fitted evidence-feature weights,
-retrieve.py). Recall@1/@5 and MRR@10 over answerable questions, rules of tools/score.py.
+built with), BM25, the hybrid candidate list (weighted reciprocal rank fusion), hybrid + rerank
+(the fused candidates ordered by the fitted evidence-feature weights, retrieve.py), all as
+chunks of ≤200 word pieces; and what `qa` returns: the reranked chunks shown as passages, each
+joined with its better-scoring neighbour chunk (about twice as long), each chunk listed once.
+Recall@1/@5 and MRR@10 over answerable questions, rules of tools/score.py.
 """
 from __future__ import annotations
 
@@ -39,9 +41,11 @@ def run(index_dir: Path, questions_file: Path) -> list[str]:
     s = Settings.from_env()
     idx = Index.load(index_dir, s)
     ml_name = (idx.manifest.get("multilingual_model") or {}).get("name", "none")
-    r = Retriever(idx, make_embedder(s.model), make_embedder(ml_name), s)
+    r = Retriever(idx, make_embedder(s.model), make_embedder(ml_name), s.replace(passage_neighbours=0))
+    widened = Retriever(idx, r.main, r.multi, s.replace(passage_neighbours=1))
     rows = [q for q in load_questions(questions_file) if q.get("answerable")]
-    names = ["dense (MiniLM)", f"dense ({ml_name})", "BM25", "hybrid: weighted RRF", "hybrid + rerank (qa)"]
+    names = ["dense (MiniLM)", f"dense ({ml_name})", "BM25", "hybrid: weighted RRF", "hybrid + rerank",
+             "hybrid + rerank, passages of 2 chunks (qa)"]
     methods: dict[str, list] = {k: [] for k in names}
     pos = {c.chunk_id: i for i, c in enumerate(idx.chunks)}
     for row in rows:
@@ -53,8 +57,9 @@ def run(index_dir: Path, questions_file: Path) -> list[str]:
         fused = [c for c, _ in rrf([ranks[n] for n in ranks], s.rrf_k, [w[n] for n in ranks])]
         reranked = [pos[h.chunk.chunk_id] for h in r.search(q, 10, qv, foreign)]
         orders = [ranks["dense"], ranks.get("multilingual", []), ranks["lexical"], fused, reranked]
-        for name, order in zip(names, orders):
-            passages = [{"doc": idx.chunks[c].path, "text": idx.chunks[c].text} for c in order[:10]]
+        listed = [[{"doc": idx.chunks[c].path, "text": idx.chunks[c].text} for c in order[:10]] for order in orders]
+        listed.append([h.to_passage() for h in widened.search(q, 20, qv, foreign) if not h.covered][:10])
+        for name, passages in zip(names, listed):
             methods[name].append(next((i for i, p in enumerate(passages, 1) if passage_hit(row, p)), None))
     lines = []
     for name, ranks in methods.items():

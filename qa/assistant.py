@@ -38,6 +38,16 @@ def resolve_follow_up(question: str, history: list[str] | None) -> str:
     return question
 
 
+def _first_passages(hits: list[Hit], n: int) -> list[Hit]:
+    """The hits up to the one that shows the n-th passage."""
+    shown = 0
+    for i, h in enumerate(hits):
+        shown += not h.covered
+        if shown == n:
+            return hits[:i + 1]
+    return hits
+
+
 class Assistant:
     def __init__(self, index: Index, settings: Settings):
         self.index, self.settings = index, settings
@@ -112,7 +122,9 @@ class Assistant:
         foreign = lang != "en"
         qv = self.retriever.embed(resolved)
         top_k = top_k or self.settings.top_k
-        hits = self.retriever.search(resolved, max(top_k, self.settings.passages_returned), qv, foreign)
+        # twice the passages listed: a chunk inside a better hit's passage is not listed again
+        hits = self.retriever.search(resolved, max(top_k, 2 * self.settings.passages_returned), qv, foreign)
+        hits = _first_passages(hits, self.settings.passages_returned)
         t1 = time.perf_counter()
         cands = compose.candidates(hits[:top_k])
         weights = compose.term_weights(resolved, self.index.lexical)

@@ -193,3 +193,26 @@ def indexed_text(chunk: Chunk, with_context: bool = True) -> str:
     if chunk.heading and chunk.heading.strip() != chunk.title.strip():
         head += " — " + " ".join(chunk.heading.split()[-16:])  # a heading path: keep its specific end
     return f"{head}\n{chunk.text}"
+
+
+def join_chunks(first: Chunk, second: Chunk, heading: str | None = None) -> Chunk:
+    """One passage from two neighbouring chunks of a document (`first` before `second`).
+
+    Overlapping text is kept once. Chunks end at sentence ends and the text between two of them
+    is whitespace (page ends, the blank lines between sentences), so the gap is filled with as
+    many line breaks: the offsets stay document offsets and the passage reads as the document
+    does, up to the kind of whitespace. The id is made from the span, as a chunk's is.
+    """
+    if first.doc_id != second.doc_id or second.start < first.start:
+        raise ValueError("join_chunks needs two chunks of one document, in reading order")
+    if second.start <= first.end:
+        text = first.text + second.text[first.end - second.start:]
+    else:
+        text = first.text + "\n" * (second.start - first.end) + second.text
+    end = max(first.end, second.end)
+    pages = [p for p in (first.page_start, first.page_end, second.page_start, second.page_end) if p is not None]
+    return Chunk(chunk_id=hashlib.sha256(f"{first.doc_id}:{first.start}:{end}".encode()).hexdigest()[:16],
+                 doc_id=first.doc_id, path=first.path, title=first.title, text=text[:end - first.start],
+                 start=first.start, end=end, page_start=min(pages) if pages else None,
+                 page_end=max(pages) if pages else None,
+                 heading=first.heading if heading is None else heading)

@@ -95,9 +95,9 @@ def build(corpus_dir, index_dir, passwords, passwords_file):
 def _print_answer(ans) -> None:
     if ans.refused:
         click.secho(ans.text, fg="yellow")
-        if ans.hits:
+        if ans.passages:
             click.echo("\nClosest passages:")
-            for h in ans.hits[:3]:
+            for h in ans.passages[:3]:
                 c = h.chunk
                 where = f", p. {c.page_start}" if c.page_start else ""
                 click.echo(f"  - {c.title}{where}: {' '.join(c.text.split())[:200]}…")

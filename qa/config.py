@@ -49,6 +49,9 @@ class Settings:
     # Weights of retrieve.RERANK_FEATURES: dense cosine, multilingual cosine, BM25 / best BM25,
     # question-term coverage. Fitted by bench/fit_ranker.py on the dev question sets.
     rerank_weights: tuple = (0.3, 11.6, 2.2, 5.4)
+    # A passage is its chunk joined with the better-scoring neighbour chunk (retrieve.py, step
+    # 3); 0 returns chunks alone.
+    passage_neighbours: int = 1
     max_answer_sentences: int = 4
     # Evidence strength (best sentence score) below which the assistant refuses. Calibrated on
     # the dev sets (seed index and seed + reports index): answerable English questions scored
@@ -67,6 +70,8 @@ class Settings:
             raise QAError(f"top_k must be between 1 and 50, got {self.top_k}")
         if len(self.rerank_weights) != 4 or sum(self.rerank_weights) <= 0:
             raise QAError(f"rerank_weights needs 4 weights with a positive sum, got {self.rerank_weights}")
+        if self.passage_neighbours not in (0, 1):
+            raise QAError(f"passage_neighbours must be 0 or 1, got {self.passage_neighbours}")
         if self.rrf_k < 1:
             raise QAError(f"rrf_k must be positive, got {self.rrf_k}")
         if self.precision not in ("auto", "fp32", "bf16"):

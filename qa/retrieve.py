@@ -12,9 +12,16 @@
    bench/fit_ranker.py and stored in Settings. Measured there (5-fold cross-validation, RRF
    order → reranked): MRR@10 0.57 → 0.62 on the reports questions, 0.66 → 0.69 on our extra
    ones, 0.69 → 0.74 on the seed ones (all on the seed + reports index).
+3. Passages: each ranked chunk is returned together with the better-scoring of its two
+   neighbours (same features, same weights), and a chunk already shown inside a passage above
+   is not shown again. Chunks stay small (200 word pieces) because small chunks rank more
+   sharply; the answer often sits one chunk away from the one that ranks best (the sentence
+   before a table, the list after its introduction), and a reader checks a quote against a
+   passage of ~250 words, about a half page, more easily than against a fragment.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -24,7 +31,8 @@ from .config import Settings
 from .embed import Embedder
 from .index import Index
 from .lexical import acronym_expansion, cognate_terms, find_acronyms, question_language
-from .types import Hit
+from .chunk import join_chunks
+from .types import Chunk, Hit
 
 
 def rrf(rankings: Sequence[Sequence[int]], k: int = 60,
@@ -130,12 +138,47 @@ class Retriever:
         if not ids:
             return []
         X = self.features(question, qv, ids)
-        scores = X @ np.asarray(s.rerank_weights, np.float32) / float(sum(s.rerank_weights))
+        w = np.asarray(s.rerank_weights, np.float32) / float(sum(s.rerank_weights))
+        scores = X @ w
         order = np.argsort(-scores, kind="stable")[:top_k]
+        ranked = [ids[i] for i in order]
         pos = {n: {cid: r for r, cid in enumerate(ranks[n], 1)} for n in names}
-        return [Hit(chunk=self.index.chunks[ids[i]], score=float(scores[i]),
-                    dense_rank=pos["dense"].get(ids[i]), lexical_rank=pos["lexical"].get(ids[i]),
-                    similarity=float(X[i, 0])) for i in order]
+        hits = [Hit(chunk=self.index.chunks[ids[i]], score=float(scores[i]), dense_rank=pos["dense"].get(ids[i]),
+                    lexical_rank=pos["lexical"].get(ids[i]), similarity=float(X[i, 0])) for i in order]
+        if not s.passage_neighbours:
+            return hits
+        shown = self.passages(question, qv, ranked, dict(zip(ids, scores.tolist())))
+        return [dataclasses.replace(h, passage=shown[row][0], covered=shown[row][1]) for h, row in zip(hits, ranked)]
+
+    def passages(self, question: str, qv: QueryVectors, ranked: list[int],
+                 score: dict[int, float]) -> dict[int, tuple[Chunk | None, bool]]:
+        """Step 3: row → (passage, covered) for the `ranked` rows, best first. A row's passage is
+        the row joined with the better-scoring of its neighbours in the document that no passage
+        above holds yet (None when there is none); a row already inside a passage above shares
+        that passage and is covered. `score` (row → reranker score) gains the neighbours'."""
+        chunks = self.index.chunks
+        w = np.asarray(self.settings.rerank_weights, np.float32) / float(sum(self.settings.rerank_weights))
+
+        def neighbours(row: int) -> list[int]:
+            return [r for r in (row - 1, row + 1) if 0 <= r < len(chunks) and chunks[r].doc_id == chunks[row].doc_id]
+
+        missing = sorted({r for row in ranked for r in neighbours(row)} - set(score))
+        if missing:
+            score.update(zip(missing, (self.features(question, qv, missing) @ w).tolist()))
+        holder: dict[int, Chunk | None] = {}  # row → the passage that shows it
+        out = {}
+        for row in ranked:
+            if row in holder:
+                out[row] = (holder[row], True)
+                continue
+            best = max((r for r in neighbours(row) if r not in holder), key=score.__getitem__, default=None)
+            if best is None:
+                holder[row] = None
+            else:
+                first, last = min(row, best), max(row, best)
+                holder[first] = holder[last] = join_chunks(chunks[first], chunks[last], heading=chunks[row].heading)
+            out[row] = (holder[row], False)
+        return out
 
     def features(self, question: str, qv: QueryVectors, ids: list[int]) -> np.ndarray:
         """(len(ids), len(RERANK_FEATURES)) evidence features of the candidates, each 0…1."""

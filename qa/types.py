@@ -73,18 +73,29 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk with its fused score and its rank in each retriever (None: not returned)."""
+    """A retrieved chunk with its fused score and its rank in each retriever (None: not returned).
+
+    Answers quote the chunk; a reader is shown `passage`, the chunk with a neighbouring chunk
+    (retrieve.py, step 3; None: the chunk alone). `covered`: the chunk lies inside the passage
+    of a better hit, which it shares, and is not listed again."""
 
     chunk: Chunk
     score: float
     dense_rank: int | None = None
     lexical_rank: int | None = None
     similarity: float = 0.0  # cosine of question and chunk in the main embedder's space
+    passage: Chunk | None = None
+    covered: bool = False
+
+    @property
+    def shown(self) -> Chunk:
+        return self.passage or self.chunk
 
     def to_passage(self) -> dict:
-        c = self.chunk
+        """The JSON passage: the shown text; `chunk_id` is the ranked chunk's, as citations give it."""
+        c = self.shown
         return {"doc": c.path, "title": c.title, "pages": c.pages, "text": c.text,
-                "score": round(float(self.score), 4), "chunk_id": c.chunk_id, "heading": c.heading}
+                "score": round(float(self.score), 4), "chunk_id": self.chunk.chunk_id, "heading": self.chunk.heading}
 
 
 @dataclass(frozen=True)
@@ -124,10 +135,15 @@ class Answer:
     resolved_question: str = ""  # the question after follow-up resolution, when it differs
     strength: float = 0.0  # evidence strength the refusal decision was based on
 
+    @property
+    def passages(self) -> list[Hit]:
+        """The hits a reader is shown, best first: each passage once."""
+        return [h for h in self.hits if not h.covered]
+
     def to_dict(self) -> dict:
         d = {"question": self.question, "answer": self.text, "refused": self.refused,
              "citations": [c.to_dict() for c in self.citations],
-             "passages": [h.to_passage() for h in self.hits],
+             "passages": [h.to_passage() for h in self.passages],
              "timings_ms": {k: round(float(v), 1) for k, v in self.timings_ms.items()}}
         if self.suggestions:
             d["suggestions"] = list(self.suggestions)

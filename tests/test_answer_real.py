@@ -40,6 +40,25 @@ def test_contract_shape(seed_assistant):
     assert set(d["timings_ms"]) == {"retrieve", "answer", "total"}
 
 
+def test_passages_show_each_ranked_chunk_with_a_neighbour_once(seed_assistant):
+    ans = seed_assistant.ask("What lessons should we take from Korea's inter-agency conflicts?")
+    listed = ans.to_dict()["passages"]
+    assert listed and len(listed) == len(ans.passages) <= seed_assistant.settings.passages_returned
+    widened = 0
+    for h in ans.hits:
+        shown = h.shown
+        assert shown.doc_id == h.chunk.doc_id and shown.start <= h.chunk.start and h.chunk.end <= shown.end
+        assert _flat(h.chunk.text) in _flat(shown.text)
+        assert _flat(shown.text) in _flat(DOCS[shown.path])  # a span of the document
+        widened += shown.end - shown.start > h.chunk.end - h.chunk.start
+    assert widened  # the seed documents are many chunks long: passages are wider than chunks
+    spans = [(h.shown.doc_id, h.shown.start, h.shown.end) for h in ans.passages]
+    for h in ans.hits:  # each ranked chunk is listed once, in the passage the app shows for its citations
+        c = h.chunk
+        assert [(d, s, e) for d, s, e in spans if d == c.doc_id and s <= c.start and c.end <= e] == \
+            [(h.shown.doc_id, h.shown.start, h.shown.end)]
+
+
 @pytest.mark.parametrize("q", ["How do I bake sourdough bread?", "What is the population of Vietnam?",
                                "Who won the 2018 football World Cup?"])
 def test_off_topic_questions_are_refused_with_what_was_found(seed_assistant, q):

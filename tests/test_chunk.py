@@ -1,6 +1,6 @@
 from hypothesis import given, settings, strategies as st
 
-from qa.chunk import chunk_document, find_headings, sentence_spans, whitespace_counter
+from qa.chunk import chunk_document, find_headings, join_chunks, sentence_spans, whitespace_counter
 from qa.embed import MiniLMEmbedder
 from qa.types import Document
 from tests.conftest import DATA
@@ -31,6 +31,21 @@ def test_spans_reproduce_text_and_fit_the_limit(pages, limit, overlap):
     for i, ch in enumerate(d.text):
         if not ch.isspace():
             assert i in covered
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(page_text, min_size=1, max_size=4), st.integers(8, 60), st.integers(0, 2))
+def test_joined_neighbours_read_as_the_document_span(pages, limit, overlap):
+    d = doc(pages)
+    chunks = chunk_document(d, whitespace_counter, max_tokens=limit, overlap=overlap)
+    for a, b in zip(chunks, chunks[1:]):
+        j = join_chunks(a, b)
+        span = d.text[j.start:j.end]
+        assert (j.start, j.end) == (a.start, b.end) and len(j.text) == len(span)  # offsets stay document offsets
+        # the same characters, but where the document has whitespace between two chunks
+        assert all(x == y or (x.isspace() and y.isspace()) for x, y in zip(j.text, span))
+        assert j.page_start == a.page_start and j.page_end == b.page_end
+        assert (j.chunk_id == a.chunk_id) == ((j.start, j.end) == (a.start, a.end))  # the id names the span
 
 
 def test_real_tokenizer_never_truncates_long_text():
