@@ -62,7 +62,8 @@ class Assistant:
 
     def _near_miss(self, question: str, lang: str, top: list[Hit], scored: list, kind: str | None) -> bool:
         """Whether the evidence falls short of the question: too weak, the names and numbers it
-        hinges on not together in one passage, or no sentence good enough to quote holding the
+        hinges on not together in one passage (as shown: a name in the caption and a figure in
+        the table below it are together), or no sentence good enough to quote holding the
         kind of answer it asks for (a year, an amount). Across languages only numbers are sure
         to be written the same, and a count's unit may be written differently."""
         best = scored[0]
@@ -71,7 +72,7 @@ class Assistant:
         if across and kind and kind.startswith("number:"):
             kind = "number"  # "how many components" is "125종" in the Korean deck
         threshold = self.settings.refuse_below_foreign if across else self.settings.refuse_below
-        return (best.score < threshold or bool(evidence.missing_together(terms, [h.chunk for h in top]))
+        return (best.score < threshold or bool(evidence.missing_together(terms, [h.shown for h in top]))
                 or not any(evidence.has_answer_kind(kind, c.text) for c in scored
                            if c.score >= best.score - compose.OTHER_MARGIN))
 
