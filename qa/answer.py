@@ -39,6 +39,7 @@ class Candidate:
     text: str
     score: float = 0.0
     statement: bool = True  # False: a heading, table row or slide line
+    cross: bool = False  # in another language than the question
 
 
 def term_weights(question: str, lexical: LexicalIndex) -> dict[str, float]:
@@ -115,7 +116,8 @@ def score_candidates(cands: list[Candidate], sims: np.ndarray, weights: dict[str
             score += KIND_BONUS
         if not c.statement:
             score -= LINE_PENALTY
-        out.append(Candidate(c.hit_rank, c.start, c.end, c.text, score - RANK_PENALTY * c.hit_rank, c.statement))
+        out.append(Candidate(c.hit_rank, c.start, c.end, c.text, score - RANK_PENALTY * c.hit_rank, c.statement,
+                             foreign))
     return sorted(out, key=lambda c: -c.score)
 
 
@@ -137,6 +139,8 @@ def select(scored: list[Candidate], max_sentences: int) -> list[Candidate]:
             break
         if c in chosen or words_used + len(c.text.split()) > MAX_ANSWER_WORDS:
             continue
+        if c.cross and not best.cross:
+            continue  # the reports answer in the question's language: a translation adds nothing
         words = set(re.findall(r"\w+", c.text.lower()))
         if any(len(words & set(re.findall(r"\w+", o.text.lower()))) > 0.6 * len(words) for o in chosen):
             continue  # the overlap window repeats a sentence already chosen

@@ -1,5 +1,7 @@
 """Answer composition on hand-made passages: lists that run past a passage, table rows."""
-from qa.answer import candidates, extend_list_intros, extend_rows, merge_adjacent
+import numpy as np
+
+from qa.answer import candidates, extend_list_intros, extend_rows, merge_adjacent, score_candidates, select
 from qa.types import Chunk, Hit
 
 DOC = ("The progress is measured via four key dimensions, which comprise multiple indicators:\n"
@@ -75,3 +77,16 @@ def test_a_quoted_list_keeps_one_item_per_line():
     assert text.splitlines()[1:5] == ["1. User centricity", "2. Transparency", "3. Key enablers",
                                       "4. Cross-border services [1]"]
     assert citations[0].quote == quotes[0].text  # the citation keeps the passage's own text
+
+
+def test_a_translation_of_the_answer_is_not_quoted_beside_it():
+    en = "The GovStack initiative is led by the German ministry BMZ, GIZ, Estonia, the ITU and the Digital Impact Alliance."
+    fr = "L'initiative GovStack est dirigée par le ministère allemand BMZ, la GIZ, l'Estonie, l'UIT et la Digital Impact Alliance."
+    hits = [Hit(chunk=Chunk(chunk_id=c, doc_id=c, path=f"{c}.md", title=c, text=t, start=0, end=len(t),
+                            page_start=None, page_end=None), score=1.0) for c, t in (("en", en), ("fr", fr))]
+    cands = candidates(hits)
+    weights = {"govstack": 1.0, "led": 1.0}
+    english = score_candidates(cands, np.array([0.8, 0.9]), weights, [False, True])
+    assert [c.text for c in select(english, 4)] == [en]  # an English question: its English answer alone
+    spanish = score_candidates(cands, np.array([0.8, 0.9]), weights, [True, True])
+    assert len(select(spanish, 4)) == 2  # a Spanish question: both are translations; either may serve
