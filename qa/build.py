@@ -2,8 +2,9 @@
 
 Re-running on an unchanged corpus re-embeds nothing: chunks and vectors of every file whose
 path and bytes are unchanged are taken from the previous index (when it was built with the same
-settings). A file that cannot be read is reported with its outcome and skipped; the build goes
-on. Two builds of the same index cannot run at once (a lock file beside the index).
+settings). A build that is interrupted resumes: vectors are saved file by file as they are
+made (resume.py). A file that cannot be read is reported with its outcome and skipped; the
+build goes on. Two builds of the same index cannot run at once (a lock file beside the index).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from .errors import IndexLockedError, IngestError, QAError
 from .index import Index, build_date, remove_stale_temporaries, save_index
 from .ingest import doc_id_for, read_document, scan_corpus
 from .lexical import LexicalIndex
+from .resume import PartialVectors, encode_by_file
 
 # progress(stage, done, total): stages "read", "embed", "embed_ml" (the multilingual model)
 ProgressFn = Callable[[str, int, int], None]
@@ -33,6 +35,7 @@ class BuildReport:
     passed_over: list[tuple[str, str]] = field(default_factory=list)
     reused_files: int = 0
     embedded_chunks: int = 0
+    resumed_chunks: int = 0  # embedded by an interrupted build of the same index (resume.py)
     seconds: float = 0.0
 
     @property
@@ -147,8 +150,8 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
         if progress:
             progress("read", n, len(sources))
 
-    todo = [c for entry, chunks, vecs, _ in per_file if vecs is None for c in chunks]
-    total = len(todo)
+    todo = [(entry["doc_id"], chunks) for entry, chunks, vecs, _ in per_file if vecs is None and chunks]
+    total = sum(len(chunks) for _, chunks in todo)
     done = [0]
 
     def tick(k):
@@ -156,11 +159,12 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
         if progress:
             progress("embed", min(done[0], total), total)
 
-    texts = [indexed_text(c, settings.context_in_vectors) for c in todo]
-    if todo:  # the context must not push a chunk past the model's window: drop it where it would
-        lengths = main.count_tokens(texts)
-        texts = [t if n <= main.max_tokens else c.text for t, n, c in zip(texts, lengths, todo)]
-    new_main = main.encode_passages(texts, tick) if todo else None
+    texts = {did: [indexed_text(c, settings.context_in_vectors) for c in chunks] for did, chunks in todo}
+    for did, chunks in todo:  # the context must not push a chunk past the model's window: drop it where it would
+        lengths = main.count_tokens(texts[did])
+        texts[did] = [t if n <= main.max_tokens else c.text for t, n, c in zip(texts[did], lengths, chunks)]
+    partial = PartialVectors(index_dir, settings.fingerprint())  # what an interrupted build embedded
+    new_main, resumed = encode_by_file(main.encode_passages, list(texts.items()), partial, "main", tick)
     if hasattr(main, "prepare_fast_queries"):
         main.prepare_fast_queries()
     done_ml = [0]
@@ -170,18 +174,19 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
         if progress:
             progress("embed_ml", min(done_ml[0], total), total)
 
-    new_ml = multi.encode_passages(texts, tick_ml) if todo and multi else None
-    report.embedded_chunks = total
+    new_ml: dict[str, np.ndarray] = {}
+    if multi:
+        new_ml, resumed_ml = encode_by_file(multi.encode_passages, list(texts.items()), partial, "ml", tick_ml)
+        resumed = min(resumed, resumed_ml)
+    report.embedded_chunks, report.resumed_chunks = total - resumed, resumed
 
-    chunks_all, vecs_all, ml_all, k = [], [], [], 0
+    chunks_all, vecs_all, ml_all = [], [], []
     for entry, chunks, vecs, vecs_ml in per_file:
         report.files.append(entry)
         if not chunks:
             continue
         if vecs is None:
-            vecs = new_main[k:k + len(chunks)]
-            vecs_ml = new_ml[k:k + len(chunks)] if new_ml is not None else None
-            k += len(chunks)
+            vecs, vecs_ml = new_main[entry["doc_id"]], new_ml.get(entry["doc_id"])
         chunks_all += chunks
         vecs_all.append(vecs)
         if multi:
@@ -206,6 +211,7 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
     }
     save_index(index_dir, manifest, chunks_all, np.concatenate(vecs_all),
                np.concatenate(ml_all) if multi else None, lexical)
+    partial.clear()
     report.seconds = time.perf_counter() - t0
     return report
 

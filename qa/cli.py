@@ -75,14 +75,21 @@ def build(corpus_dir, index_dir, passwords, passwords_file):
         if done >= total:
             bar.__exit__(None, None, None)
 
-    report = build_index(corpus_dir, index_dir, Settings.from_env(),
-                         _parse_passwords(passwords, passwords_file), progress)
+    try:
+        report = build_index(corpus_dir, index_dir, Settings.from_env(),
+                             _parse_passwords(passwords, passwords_file), progress)
+    except KeyboardInterrupt:
+        click.secho(f"\nInterrupted. The previous index (if any) is unchanged; run the same command again "
+                    "to go on where it stopped (what was embedded is kept).", fg="yellow", err=True)
+        sys.exit(130)
     for bar in bars.values():
         if not bar.finished:
             bar.__exit__(None, None, None)
     click.echo(f"\nIndex {index_dir}: {len(report.indexed)} file(s), {report.pages} PDF page(s), "
                f"{report.chunks} chunks in {report.seconds:.1f} s "
-               f"({report.reused_files} unchanged file(s) reused, {report.embedded_chunks} chunks embedded)")
+               f"({report.reused_files} unchanged file(s) reused, {report.embedded_chunks} chunks embedded"
+               + (f", {report.resumed_chunks} taken from the interrupted build" if report.resumed_chunks else "")
+               + ")")
     for f in report.files:
         if f["outcome"] == "indexed with warnings":
             click.echo(f"  warning  {f['path']}: {'; '.join(f['warnings'])}")

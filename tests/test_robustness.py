@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from qa.build import build_index
@@ -94,3 +95,35 @@ def test_killed_builds_leave_the_previous_index_loadable(tmp_path, hash_settings
         from qa.assistant import Assistant
         ans = Assistant.load(out, settings).ask("How were Korea's e-Government projects funded?")
         assert not ans.refused and ans.citations
+
+
+def test_an_interrupted_build_resumes_with_what_it_had_embedded(mini_corpus, tmp_path, monkeypatch):
+    from qa import resume
+    from qa.chunk import indexed_text
+    from qa.config import Settings
+    from qa.embed import HashEmbedder
+    monkeypatch.setattr(resume, "GROUP_CHUNKS", 1)  # a group per file: three saves
+    settings = Settings(model="hash", multilingual_model="hash", refuse_below=0.0)
+    out = tmp_path / "index" / "mini"
+    calls = []
+
+    def interrupt_in_second_group(stage, done, total):
+        calls.append(stage)
+        if stage == "embed_ml" and calls.count("embed_ml") == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the multilingual model embeds the second file
+
+    with pytest.raises(KeyboardInterrupt):
+        build_index(mini_corpus, out, settings, progress=interrupt_in_second_group)
+    assert not out.exists()  # no index yet, but the first file's vectors of both models are kept
+    saved = list((tmp_path / "index" / ".mini.partial").rglob("*.npy"))
+    assert len([p for p in saved if p.name.endswith(".main.npy")]) == 3
+    [ml_saved] = [p for p in saved if p.name.endswith(".ml.npy")]
+
+    report = build_index(mini_corpus, out, settings)
+    first_file_chunks = next(f["chunks"] for f in report.files if ml_saved.name.startswith(f["doc_id"] + "."))
+    assert report.resumed_chunks == first_file_chunks > 0
+    assert report.embedded_chunks == report.chunks - first_file_chunks
+    assert not (tmp_path / "index" / ".mini.partial").exists()  # done: nothing left beside the index
+    idx = Index.load(out, settings)
+    fresh = HashEmbedder().encode_passages([indexed_text(c) for c in idx.chunks])
+    assert np.allclose(idx.vectors("main"), fresh, atol=1e-6) and np.allclose(idx.vectors("ml"), fresh, atol=1e-6)
