@@ -68,14 +68,19 @@ def plain(text: str) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
+# HTML comments, tags and Markdown images left in a report's Markdown: noise around a quote
+_SOURCE_MARKUP = re.compile(r"<!--.*?-->|</?[a-zA-Z][^<>]{0,300}>|!\[[^\]]*\]\([^)]*\)", re.S)
+
+
 def highlighted_passage(passage: str, quote: str) -> str:
     """Passage as literal Markdown text with the quoted sentence on a highlight; no HTML at all,
-    so nothing a report contains can become markup."""
-    flat = lambda s: " ".join(s.split())  # one paragraph: a highlight cannot span line breaks
+    so nothing a report contains can become markup. The quote is shown as it stands in the
+    report; the text around it without the report's own HTML tags and comments."""
+    flat = lambda s: " ".join(_SOURCE_MARKUP.sub(" ", s).split())  # one paragraph: a highlight cannot span lines
     i = passage.find(quote)
     if i < 0:
         return plain(flat(passage))
-    return (plain(flat(passage[:i])) + " :orange-background[" + plain(flat(quote)) + "] "
+    return (plain(flat(passage[:i])) + " :orange-background[" + plain(" ".join(quote.split())) + "] "
             + plain(flat(passage[i + len(quote):])))
 
 

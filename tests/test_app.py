@@ -103,3 +103,27 @@ def test_report_text_is_shown_literally_not_as_markup(app_env):
     # "6) Overcoming…" would otherwise render as an ordered list; [n] and $ must stay text too
     assert answer.startswith("6\\) Overcoming")
     assert "\\[1\\]" in answer
+
+
+def test_html_left_in_a_report_is_not_shown_around_a_quote(tmp_path, monkeypatch):
+    from qa.build import build_index
+    from qa.config import Settings
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "playbook.md").write_text(
+        "# Engagement\n\n<!-- source: spec/engagement.md -->\n<details><summary>Implement GovStack</summary>\n"
+        "Countries can become a key partner for regional piloting of GovStack building blocks.\n</details>\n"
+        "![logo](img/logo.png)\n\nThe sandbox lets teams deploy and test digital services before going live.\n")
+    monkeypatch.setenv("QA_MODEL", "hash")
+    monkeypatch.setenv("QA_MULTILINGUAL_MODEL", "")
+    monkeypatch.setenv("QA_REFUSE_BELOW", "0")
+    monkeypatch.setenv("QA_INDEX_ROOT", str(tmp_path / "index"))
+    monkeypatch.setenv("QA_STATE_DIR", str(tmp_path / "state"))
+    build_index(corpus, tmp_path / "index" / "play", Settings.from_env())
+    at = start()
+    at.chat_input[0].set_value("How can teams deploy and test digital services in the sandbox?").run()
+    shown = " ".join(m.value for e in at.expander if e.label.startswith("[1]") for m in e.markdown)
+    assert "sandbox lets teams deploy" in shown.replace("\\", "")  # the quote, highlighted
+    assert "regional piloting" in shown  # the passage around it
+    for markup in ("<!--", "details", "summary", "logo.png"):
+        assert markup not in shown.replace("\\", "")
