@@ -125,7 +125,7 @@ class Assistant:
         top_k = top_k or self.settings.top_k
         # twice the passages listed: a chunk inside a better hit's passage is not listed again
         hits = self.retriever.search(resolved, max(top_k, 2 * self.settings.passages_returned), qv, foreign)
-        hits = _first_passages(hits, self.settings.passages_returned)
+        hits = hits[:max(top_k, len(_first_passages(hits, self.settings.passages_returned)))]
         t1 = time.perf_counter()
         cands = compose.candidates(hits[:top_k])
         weights = compose.term_weights(resolved, self.index.lexical)
