@@ -17,7 +17,7 @@
    is not shown again. Chunks stay small (200 word pieces) because small chunks rank more
    sharply; the answer often sits one chunk away from the one that ranks best (the sentence
    before a table, the list after its introduction), and a reader checks a quote against a
-   passage of ~250 words, about a half page, more easily than against a fragment.
+   passage of ~200 words (the median), about half a page, more easily than against a fragment.
 """
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ from typing import Sequence
 
 import numpy as np
 
+from .chunk import join_chunks
 from .config import Settings
 from .embed import Embedder
 from .index import Index
 from .lexical import acronym_expansion, cognate_terms, find_acronyms, question_language
-from .chunk import join_chunks
 from .types import Chunk, Hit
 
 
@@ -138,8 +138,7 @@ class Retriever:
         if not ids:
             return []
         X = self.features(question, qv, ids)
-        w = np.asarray(s.rerank_weights, np.float32) / float(sum(s.rerank_weights))
-        scores = X @ w
+        scores = X @ self._weights()
         order = np.argsort(-scores, kind="stable")[:top_k]
         ranked = [ids[i] for i in order]
         pos = {n: {cid: r for r, cid in enumerate(ranks[n], 1)} for n in names}
@@ -157,14 +156,13 @@ class Retriever:
         above holds yet (None when there is none); a row already inside a passage above shares
         that passage and is covered. `score` (row → reranker score) gains the neighbours'."""
         chunks = self.index.chunks
-        w = np.asarray(self.settings.rerank_weights, np.float32) / float(sum(self.settings.rerank_weights))
 
         def neighbours(row: int) -> list[int]:
             return [r for r in (row - 1, row + 1) if 0 <= r < len(chunks) and chunks[r].doc_id == chunks[row].doc_id]
 
         missing = sorted({r for row in ranked for r in neighbours(row)} - set(score))
         if missing:
-            score.update(zip(missing, (self.features(question, qv, missing) @ w).tolist()))
+            score.update(zip(missing, (self.features(question, qv, missing) @ self._weights()).tolist()))
         holder: dict[int, Chunk | None] = {}  # row → the passage that shows it
         out = {}
         for row in ranked:
@@ -179,6 +177,10 @@ class Retriever:
                 holder[first] = holder[last] = join_chunks(chunks[first], chunks[last], heading=chunks[row].heading)
             out[row] = (holder[row], False)
         return out
+
+    def _weights(self) -> np.ndarray:
+        w = np.asarray(self.settings.rerank_weights, np.float32)
+        return w / float(w.sum())
 
     def features(self, question: str, qv: QueryVectors, ids: list[int]) -> np.ndarray:
         """(len(ids), len(RERANK_FEATURES)) evidence features of the candidates, each 0…1."""
