@@ -81,6 +81,7 @@ class Retriever:
         self._pool = None
         self._acronyms: dict[str, list[str]] | None = None  # defined in the documents, found on first need
         self._bm25_cache: tuple[str | None, np.ndarray | None] = (None, None)
+        self._coverage_cache: tuple[str | None, np.ndarray | None] = (None, None)
         self._multilingual = index.dense_ml is not None and multi is not None
 
     def embed(self, question: str) -> QueryVectors:
@@ -123,6 +124,16 @@ class Retriever:
                 scores = scores + COGNATE_WEIGHT * self.index.lexical.scores_of_terms(cognates)
         self._bm25_cache = (question, scores)
         return scores
+
+    def coverage(self, question: str) -> np.ndarray:
+        """Question-term coverage of every chunk (cached: the candidates and then their
+        neighbours are scored with it)."""
+        cached_question, cached = self._coverage_cache  # one read, as in bm25()
+        if cached_question == question:
+            return cached
+        cov = self.index.lexical.coverage(question)
+        self._coverage_cache = (question, cov)
+        return cov
 
     def search(self, question: str, top_k: int | None = None, qv: QueryVectors | None = None,
                foreign: bool = False) -> list[Hit]:
@@ -191,5 +202,5 @@ class Retriever:
             X[:, 1] = self.multi.calibrated([self.index.dense_ml.reconstruct(int(i)) @ qv.ml for i in ids])
         bm25 = self.bm25(question)
         X[:, 2] = bm25[ids] / max(float(bm25.max()), 1e-9)
-        X[:, 3] = self.index.lexical.coverage(question)[ids]
+        X[:, 3] = self.coverage(question)[ids]
         return X
