@@ -7,8 +7,9 @@
 Methods: dense search with each model (all-MiniLM-L6-v2; the multilingual model the index was
 built with), BM25, the hybrid candidate list (weighted reciprocal rank fusion), hybrid + rerank
 (the fused candidates ordered by the fitted evidence-feature weights, retrieve.py), all as
-chunks of ≤200 word pieces; and what `qa` returns: the reranked chunks shown as passages, each
-joined with its better-scoring neighbour chunk (about twice as long), each chunk listed once.
+chunks of ≤200 word pieces; the reranked chunks shown as passages, each joined with its
+better-scoring neighbour chunk (about twice as long), each chunk listed once, in the chunks'
+order; and what `qa` returns: those passages ordered by their own score (retrieve.py, step 4).
 Recall@1/@5 and MRR@10 over answerable questions, rules of tools/score.py.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ from qa.evaluate import load_questions, passage_hit  # noqa: E402
 from qa.index import Index  # noqa: E402
 from qa.lexical import question_language  # noqa: E402
 from qa.retrieve import Retriever, rrf  # noqa: E402
+from qa.types import by_passage  # noqa: E402
 
 
 def metrics(ranks):
@@ -45,7 +47,7 @@ def run(index_dir: Path, questions_file: Path) -> list[str]:
     widened = Retriever(idx, r.main, r.multi, s.replace(passage_neighbours=1))
     rows = [q for q in load_questions(questions_file) if q.get("answerable")]
     names = ["dense (MiniLM)", f"dense ({ml_name})", "BM25", "hybrid: weighted RRF", "hybrid + rerank",
-             "hybrid + rerank, passages of 2 chunks (qa)"]
+             "hybrid + rerank, passages of 2 chunks", "hybrid + rerank, passages ranked as passages (qa)"]
     methods: dict[str, list] = {k: [] for k in names}
     pos = {c.chunk_id: i for i, c in enumerate(idx.chunks)}
     for row in rows:
@@ -58,7 +60,9 @@ def run(index_dir: Path, questions_file: Path) -> list[str]:
         reranked = [pos[h.chunk.chunk_id] for h in r.search(q, 10, qv, foreign)]
         orders = [ranks["dense"], ranks.get("multilingual", []), ranks["lexical"], fused, reranked]
         listed = [[{"doc": idx.chunks[c].path, "text": idx.chunks[c].text} for c in order[:10]] for order in orders]
-        listed.append([h.to_passage() for h in widened.search(q, 20, qv, foreign) if not h.covered][:10])
+        hits = widened.search(q, 20, qv, foreign)
+        listed.append([h.to_passage() for h in hits if not h.covered][:10])
+        listed.append([h.to_passage() for h in by_passage(hits)][:10])
         for name, passages in zip(names, listed):
             methods[name].append(next((i for i, p in enumerate(passages, 1) if passage_hit(row, p)), None))
     lines = []

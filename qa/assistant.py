@@ -18,7 +18,7 @@ from .embed import make_embedder
 from .index import Index
 from .lexical import cognate_terms, question_language, tokenize
 from .retrieve import Retriever
-from .types import Answer, Chunk, Hit
+from .types import Answer, Chunk, Hit, by_passage
 
 _FOLLOW_UP = re.compile(r"^(and|but|also|so|then|what about|how about|et|y|또|그리고)\b|"
                         r"\b(it|its|they|them|their|this|that|these|those|there|he|she|this one)\b", re.I)
@@ -38,14 +38,12 @@ def resolve_follow_up(question: str, history: list[str] | None) -> str:
     return question
 
 
-def _first_passages(hits: list[Hit], n: int) -> list[Hit]:
-    """The hits up to the one that shows the n-th passage."""
-    shown = 0
-    for i, h in enumerate(hits):
-        shown += not h.covered
-        if shown == n:
-            return hits[:i + 1]
-    return hits
+def _kept(hits: list[Hit], top_k: int, n: int) -> list[Hit]:
+    """The hits an answer keeps, in their order: the first top_k, which it draws on, and those
+    that show the n best passages, which it lists."""
+    listed = sorted((i for i, h in enumerate(hits) if not h.covered), key=lambda i: -hits[i].listed_score)[:n]
+    keep = set(range(min(top_k, len(hits)))) | set(listed)
+    return [hits[i] for i in sorted(keep)]
 
 
 class Assistant:
@@ -123,9 +121,12 @@ class Assistant:
         foreign = lang != "en"
         qv = self.retriever.embed(resolved)
         top_k = top_k or self.settings.top_k
-        # twice the passages listed: a chunk inside a better hit's passage is not listed again
+        # twice the passages listed: a chunk inside a better hit's passage is not listed again.
+        # The answer draws on the best chunks; the listed passages are ordered by their own
+        # score (retrieve.py, step 4). Answering from the best passages' chunks instead was
+        # measured worse: a rare name anywhere in a passage lifts it, and near misses got answered.
         hits = self.retriever.search(resolved, max(top_k, 2 * self.settings.passages_returned), qv, foreign)
-        hits = hits[:max(top_k, len(_first_passages(hits, self.settings.passages_returned)))]
+        hits = _kept(hits, top_k, self.settings.passages_returned)
         t1 = time.perf_counter()
         cands = compose.candidates(hits[:top_k])
         weights = compose.term_weights(resolved, self.index.lexical)
@@ -155,7 +156,7 @@ class Assistant:
         suggested: list[str] = []
         if refused:
             text, citations = compose.refusal_text(hits), []
-            suggested = compose.suggestions(hits)
+            suggested = compose.suggestions(by_passage(hits))
         else:
             chosen = compose.select(scored, self.settings.max_answer_sentences)
             chosen = compose.extend_list_intros(compose.extend_rows(chosen, hits), hits, self.following)

@@ -210,14 +210,29 @@ class LexicalIndex:
     def coverage(self, question: str) -> np.ndarray:
         """For every chunk, the IDF-weighted share of the question's terms it contains (0…1):
         unlike BM25 it does not reward repeating one term, only covering the question."""
-        terms = list(dict.fromkeys(tokenize(question)))
         out = np.zeros(self._bm25.scores["num_docs"], np.float32)
-        total = 0.0
-        for t in terms:
-            w = self.idf(t)
-            total += w
+        weights = self._term_weights(question)
+        for t, w in weights.items():
             out[self.postings(t)] += w
+        total = sum(weights.values())
         return out / total if total else out
+
+    def coverage_of_groups(self, question: str, groups: Sequence[Sequence[int]]) -> np.ndarray:
+        """coverage() of each group of chunks taken together: a term counts once when any chunk
+        of the group contains it (a passage of two chunks covers what either covers)."""
+        out = np.zeros(len(groups), np.float32)
+        if not len(groups):
+            return out
+        rows = np.fromiter((r for g in groups for r in g), np.int64)
+        starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
+        weights = self._term_weights(question)
+        for t, w in weights.items():
+            out += w * np.maximum.reduceat(np.isin(rows, self.postings(t)), starts)
+        total = sum(weights.values())
+        return out / total if total else out
+
+    def _term_weights(self, question: str) -> dict[str, float]:
+        return {t: self.idf(t) for t in dict.fromkeys(tokenize(question))}
 
     def document_frequency(self, term: str) -> int:
         """Chunks containing `term` (0 when unknown)."""

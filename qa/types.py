@@ -76,8 +76,9 @@ class Hit:
     """A retrieved chunk with its fused score and its rank in each retriever (None: not returned).
 
     Answers quote the chunk; a reader is shown `passage`, the chunk with a neighbouring chunk
-    (retrieve.py, step 3; None: the chunk alone). `covered`: the chunk lies inside the passage
-    of a better hit, which it shares, and is not listed again."""
+    (retrieve.py, step 3; None: the chunk alone), and passages are listed by `passage_score`
+    (step 4). `covered`: the chunk lies inside the passage of a better hit, which it shares,
+    and is not listed again."""
 
     chunk: Chunk
     score: float
@@ -86,6 +87,11 @@ class Hit:
     similarity: float = 0.0  # cosine of question and chunk in the main embedder's space
     passage: Chunk | None = None
     covered: bool = False
+    passage_score: float | None = None  # None: not scored as a passage; the chunk's score stands
+
+    @property
+    def listed_score(self) -> float:
+        return self.score if self.passage_score is None else self.passage_score
 
     @property
     def shown(self) -> Chunk:
@@ -95,7 +101,12 @@ class Hit:
         """The JSON passage: the shown text; `chunk_id` is the ranked chunk's, as citations give it."""
         c = self.shown
         return {"doc": c.path, "title": c.title, "pages": c.pages, "text": c.text,
-                "score": round(float(self.score), 4), "chunk_id": self.chunk.chunk_id, "heading": self.chunk.heading}
+                "score": round(float(self.listed_score), 4), "chunk_id": self.chunk.chunk_id, "heading": self.chunk.heading}
+
+
+def by_passage(hits) -> list[Hit]:
+    """The hits that show a passage (not covered), best passage first (ties keep hit order)."""
+    return sorted((h for h in hits if not h.covered), key=lambda h: -h.listed_score)
 
 
 @dataclass(frozen=True)
@@ -137,8 +148,8 @@ class Answer:
 
     @property
     def passages(self) -> list[Hit]:
-        """The hits a reader is shown, best first: each passage once."""
-        return [h for h in self.hits if not h.covered]
+        """The hits a reader is shown, best passage first: each passage once."""
+        return by_passage(self.hits)
 
     def to_dict(self) -> dict:
         d = {"question": self.question, "answer": self.text, "refused": self.refused,

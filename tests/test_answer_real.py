@@ -59,6 +59,21 @@ def test_passages_show_each_ranked_chunk_with_a_neighbour_once(seed_assistant):
             [(h.shown.doc_id, h.shown.start, h.shown.end)]
 
 
+def test_passages_are_listed_by_their_own_score_and_answers_draw_on_the_best_chunks(seed_assistant):
+    ans = seed_assistant.ask("How did Korea prepare civil servants to use new systems?")
+    scores = [p["score"] for p in ans.to_dict()["passages"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all(h.passage_score >= h.score - 1e-6 for h in ans.passages)  # the best of its chunks, and more
+
+    def place(hits):  # where the passage on training is listed
+        return next(i for i, h in enumerate(hits) if "Training programs need to be prepared" in _flat(h.shown.text))
+    # its chunk alone ranks third; with its neighbour it covers more of the question and rises
+    assert place(ans.passages) < place([h for h in ans.hits if not h.covered])
+    top_k = seed_assistant.settings.top_k
+    best_chunks = [h.chunk.chunk_id for h in sorted(ans.hits, key=lambda h: -h.score)[:top_k]]
+    assert {c.chunk_id for c in ans.citations} <= set(best_chunks)
+
+
 @pytest.mark.parametrize("q", ["How do I bake sourdough bread?", "What is the population of Vietnam?",
                                "Who won the 2018 football World Cup?"])
 def test_off_topic_questions_are_refused_with_what_was_found(seed_assistant, q):

@@ -1,3 +1,5 @@
+import pytest
+
 from qa.lexical import LexicalIndex, question_language, tokenize
 from qa.retrieve import rrf
 
@@ -39,6 +41,19 @@ def test_bm25_ranks_the_matching_passage_first():
     assert idx.scores("How were projects funded?").argmax() == 0
     assert idx.scores("공통컴포넌트는 무엇인가").argmax() == 2
     assert idx.document_frequency(tokenize("X-Road")[0]) == 1
+
+
+def test_a_passage_covers_the_question_terms_of_all_its_chunks():
+    idx = LexicalIndex.build(["Table 3. Government as a platform: OECD averages by facet.",
+                              "Strategic approach 0.61, policy levers 0.55, implementation 0.48.",
+                              "Implementation had the lowest OECD average."])
+    q = "Which facet of government as a platform has the lowest implementation average?"
+    single = idx.coverage(q)
+    together = idx.coverage_of_groups(q, [[0], [1], [0, 1], [1, 2], [0, 1, 2]])
+    assert together[:2] == pytest.approx(single[:2])  # a group of one is the chunk itself
+    assert together[2] > max(single[0], single[1])  # caption and figures together cover more
+    assert together[4] == pytest.approx(1.0) and together[2] <= together[4]
+    assert idx.coverage_of_groups(q, []).shape == (0,)
 
 
 def test_question_language():
