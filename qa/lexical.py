@@ -227,7 +227,10 @@ class LexicalIndex:
         starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
         weights = self._term_weights(question)
         for t, w in weights.items():
-            out += w * np.maximum.reduceat(np.isin(rows, self.postings(t)), starts)
+            holders = self.postings(t)  # sorted: bm25s keeps its matrix in canonical CSC order
+            at = np.minimum(np.searchsorted(holders, rows), max(len(holders) - 1, 0))
+            present = holders[at] == rows if len(holders) else np.zeros(len(rows), bool)
+            out += w * np.maximum.reduceat(present, starts)
         total = sum(weights.values())
         return out / total if total else out
 

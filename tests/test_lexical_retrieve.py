@@ -54,6 +54,7 @@ def test_a_passage_covers_the_question_terms_of_all_its_chunks():
     assert together[2] > max(single[0], single[1])  # caption and figures together cover more
     assert together[4] == pytest.approx(1.0) and together[2] <= together[4]
     assert idx.coverage_of_groups(q, []).shape == (0,)
+    assert idx.coverage_of_groups("blockchain ledgers", [[0, 1, 2]]) == pytest.approx([0.0])  # terms no chunk has
 
 
 def test_question_language():
