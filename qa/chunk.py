@@ -41,7 +41,10 @@ def _split_short_lines(text: str, s: int, e: int) -> list[tuple[int, int]]:
     out, start = [], s
     for m in _SHORT_LINE_BREAK.finditer(text, s, e):
         line_start = text.rfind("\n", start, m.start()) + 1 or start
-        if len(text[max(line_start, start):m.start()].split()) < 7:
+        # a short tail of a long printed line is a sentence wrapping on ("… for never. Most
+        # questions associated⏎“sometimes” to …", "It ranges from⏎0.0 to 1.0."), not a heading
+        whole_line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+        if len(text[max(line_start, start):m.start()].split()) < 7 and len(whole_line.split()) < 12:
             out.append((start, m.start()))
             start = m.end()
     out.append((start, e))

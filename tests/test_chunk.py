@@ -67,6 +67,14 @@ def test_sentences_split_on_punctuation_and_short_lines():
     assert got[-1] == "It grew fast!"
 
 
+
+def test_a_sentence_wrapping_onto_the_next_printed_line_stays_whole():
+    text = ("Frequency type questions: a value of 1 was awarded for often and 0 for never. Most questions associated\n"
+            "“sometimes” to “50-99%” of the time.\nResults by pillar\nThe index ranges from 0 to 1.")
+    got = [text[s:e] for s, e in sentence_spans(text)]
+    assert "Most questions associated\n“sometimes” to “50-99%” of the time." in got
+    assert "Results by pillar" in got  # a short printed line is still its own unit
+
 def test_headings_and_page_provenance():
     d = Document(doc_id="d", path="a.md", title="A", paged=False,
                  pages=("# Title\n\nIntro text here.\n\n## Funding\n\nThe fund paid for it.",))
