@@ -16,6 +16,7 @@ import streamlit as st
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 from qa.briefing import briefing_markdown  # noqa: E402
+from qa.display import readable  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.feedback import FeedbackStore  # noqa: E402
 
@@ -65,7 +66,7 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~$<&:])")
 def plain(text: str) -> str:
     """Text shown literally by st.markdown: "6) Overcoming…" stays text, not a numbered list;
     "$" never starts a formula; nothing in a report is read as markup."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", readable(text))
 
 
 # HTML comments, tags and Markdown images left in a report's Markdown: noise around a quote
@@ -117,7 +118,7 @@ def show_refusal(ans, key: str):
         for h in ans.passages[:3]:
             page = f", p. {h.chunk.page_start}" if h.chunk.page_start else ""
             with st.expander(f"{h.chunk.title}{page}"):
-                st.text(h.shown.text)
+                st.text(readable(h.shown.text))
     if ans.suggestions:
         st.markdown("**Questions these reports can answer**")
         for i, s in enumerate(ans.suggestions):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+from .display import readable
 from .types import Answer
 
 
@@ -22,9 +23,9 @@ def briefing_markdown(answers: list[Answer], index_name: str) -> str:
         if a.refused:
             lines += [f"> {a.text}", ""]
             continue
-        lines += [a.text, ""]
+        lines += [readable(a.text), ""]
         for c in a.citations:
-            quote = " ".join(c.quote.split())
+            quote = readable(" ".join(c.quote.split()))
             lines.append(f"- [{c.n}] *{c.title}* ({c.path}{_pages(c.pages)}): “{quote}”")
             bibliography.setdefault(c.path, c.title)
         lines.append("")

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .config import Settings
+from .display import readable
 from .errors import QAError
 
 DEFAULT_INDEX = "index/seed"
@@ -107,13 +108,13 @@ def _print_answer(ans) -> None:
             for h in ans.passages[:3]:
                 c = h.chunk
                 where = f", p. {c.page_start}" if c.page_start else ""
-                click.echo(f"  - {c.title}{where}: {' '.join(c.text.split())[:200]}…")
+                click.echo(f"  - {c.title}{where}: {readable(' '.join(c.text.split())[:200])}…")
         if ans.suggestions:
             click.echo("\nQuestions these reports can answer:")
             for s in ans.suggestions:
                 click.echo(f"  - {s}")
         return
-    click.echo(ans.text)
+    click.echo(readable(ans.text))
     click.echo("\nSources:")
     for c in ans.citations:
         where = ""
@@ -124,7 +125,7 @@ def _print_answer(ans) -> None:
             if c.ocr:
                 where += ", OCR text: check the wording against the scan"
         click.echo(f"[{c.n}] {c.title} ({c.path}{where})")
-        click.echo(f"    “{' '.join(c.quote.split())}”")
+        click.echo(f"    “{readable(' '.join(c.quote.split()))}”")
 
 
 @main.command()

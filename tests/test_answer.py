@@ -90,3 +90,19 @@ def test_a_translation_of_the_answer_is_not_quoted_beside_it():
     assert [c.text for c in select(english, 4)] == [en]  # an English question: its English answer alone
     spanish = score_candidates(cands, np.array([0.8, 0.9]), weights, [True, True])
     assert len(select(spanish, 4)) == 2  # a Spanish question: both are translations; either may serve
+
+
+def test_symbol_font_bullets_are_shown_as_bullets_and_kept_verbatim_in_json():
+    from qa.briefing import briefing_markdown
+    from qa.display import readable
+    from qa.types import Answer, Citation
+
+    quote = "\uf0b7 Frequency type questions: a value of 1 was awarded for often."
+    assert readable(quote) == "• Frequency type questions: a value of 1 was awarded for often."
+    assert readable("표준프레임워크 — Maturité, “50-99%”") == "표준프레임워크 — Maturité, “50-99%”"
+    cit = Citation(n=1, path="ourdata.pdf", title="OURdata", pages=[7], quote=quote, chunk_id="c1")
+    ans = Answer(question="How were answers scored?", text=quote + " [1]", citations=(cit,), hits=(),
+                 refused=False, timings_ms={})
+    md = briefing_markdown([ans], "reports")
+    assert "\uf0b7" not in md and md.count("• Frequency type questions") == 2  # the answer and its source line
+    assert ans.to_dict()["citations"][0]["quote"] == quote  # the contract stays verbatim
