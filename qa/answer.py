@@ -18,7 +18,7 @@ import numpy as np
 
 from .chunk import HEADING_SEP, sentence_spans
 from .evidence import has_answer_kind
-from .lexical import LexicalIndex, tokenize
+from .lexical import tokenize
 from .types import Citation, Hit
 
 MIN_SENTENCE_CHARS = 25
@@ -40,11 +40,6 @@ class Candidate:
     score: float = 0.0
     statement: bool = True  # False: a heading, table row or slide line
     cross: bool = False  # in another language than the question
-
-
-def term_weights(question: str, lexical: LexicalIndex) -> dict[str, float]:
-    """IDF of each informative question term; terms the corpus never uses weigh the most."""
-    return {t: lexical.idf(t) for t in dict.fromkeys(tokenize(question))}
 
 
 def coverage(weights: dict[str, float], text: str) -> float:

@@ -41,9 +41,8 @@ def resolve_follow_up(question: str, history: list[str] | None) -> str:
 def _kept(hits: list[Hit], top_k: int, n: int) -> list[Hit]:
     """The hits an answer keeps, in their order: the first top_k, which it draws on, and those
     that show the n best passages, which it lists."""
-    listed = sorted((i for i, h in enumerate(hits) if not h.covered), key=lambda i: -hits[i].listed_score)[:n]
-    keep = set(range(min(top_k, len(hits)))) | set(listed)
-    return [hits[i] for i in sorted(keep)]
+    listed = {id(h) for h in by_passage(hits)[:n]}
+    return [h for i, h in enumerate(hits) if i < top_k or id(h) in listed]
 
 
 class Assistant:
@@ -129,7 +128,7 @@ class Assistant:
         hits = _kept(hits, top_k, self.settings.passages_returned)
         t1 = time.perf_counter()
         cands = compose.candidates(hits[:top_k])
-        weights = compose.term_weights(resolved, self.index.lexical)
+        weights = self.index.lexical.term_weights(resolved)
         if lang in ("es", "fr"):
             # English words that share a question word's first letters count half; the question's
             # own words that no report uses cannot tell sentences apart and would outweigh them

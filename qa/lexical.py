@@ -211,7 +211,7 @@ class LexicalIndex:
         """For every chunk, the IDF-weighted share of the question's terms it contains (0…1):
         unlike BM25 it does not reward repeating one term, only covering the question."""
         out = np.zeros(self._bm25.scores["num_docs"], np.float32)
-        weights = self._term_weights(question)
+        weights = self.term_weights(question)
         for t, w in weights.items():
             out[self.postings(t)] += w
         total = sum(weights.values())
@@ -225,7 +225,7 @@ class LexicalIndex:
             return out
         rows = np.fromiter((r for g in groups for r in g), np.int64)
         starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
-        weights = self._term_weights(question)
+        weights = self.term_weights(question)
         for t, w in weights.items():
             holders = self.postings(t)  # sorted: bm25s keeps its matrix in canonical CSC order
             at = np.minimum(np.searchsorted(holders, rows), max(len(holders) - 1, 0))
@@ -234,7 +234,8 @@ class LexicalIndex:
         total = sum(weights.values())
         return out / total if total else out
 
-    def _term_weights(self, question: str) -> dict[str, float]:
+    def term_weights(self, question: str) -> dict[str, float]:
+        """IDF of each informative question term; terms the corpus never uses weigh the most."""
         return {t: self.idf(t) for t in dict.fromkeys(tokenize(question))}
 
     def document_frequency(self, term: str) -> int:
