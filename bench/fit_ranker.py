@@ -29,7 +29,7 @@ from qa.embed import make_embedder  # noqa: E402
 from qa.evaluate import load_questions, passage_hit  # noqa: E402
 from qa.index import Index  # noqa: E402
 from qa.lexical import question_language  # noqa: E402
-from qa.retrieve import RERANK_FEATURES, Retriever, rrf  # noqa: E402
+from qa.retrieve import RERANK_FEATURES, Retriever  # noqa: E402
 
 
 def candidate_sets(index_dir: Path, files: list[Path]) -> list[tuple[str, np.ndarray, np.ndarray]]:
@@ -46,8 +46,7 @@ def candidate_sets(index_dir: Path, files: list[Path]) -> list[tuple[str, np.nda
             qv = r.embed(q)
             ranks = r.rankings(q, qv, s.candidates)
             foreign = question_language(q) != "en"
-            w = dict(zip(("dense", "multilingual", "lexical"), s.weights_foreign if foreign else s.weights_english))
-            ids = [c for c, _ in rrf([ranks[n] for n in ranks], s.rrf_k, [w[n] for n in ranks])[:s.rerank_depth]]
+            ids = r.fused(ranks, foreign)[:s.rerank_depth]
             gold = np.array([passage_hit(row, {"doc": idx.chunks[i].path, "text": idx.chunks[i].text}) for i in ids])
             out.append((f.name, r.features(q, qv, ids).astype(np.float64), gold))
     return out

@@ -29,7 +29,7 @@ from qa.embed import make_embedder  # noqa: E402
 from qa.evaluate import load_questions, passage_hit  # noqa: E402
 from qa.index import Index  # noqa: E402
 from qa.lexical import question_language  # noqa: E402
-from qa.retrieve import Retriever, rrf  # noqa: E402
+from qa.retrieve import Retriever  # noqa: E402
 from qa.types import by_passage  # noqa: E402
 
 
@@ -55,8 +55,7 @@ def run(index_dir: Path, questions_file: Path) -> list[str]:
         qv = r.embed(q)
         ranks = r.rankings(q, qv, s.candidates)
         foreign = question_language(q) != "en"
-        w = dict(zip(("dense", "multilingual", "lexical"), s.weights_foreign if foreign else s.weights_english))
-        fused = [c for c, _ in rrf([ranks[n] for n in ranks], s.rrf_k, [w[n] for n in ranks])]
+        fused = r.fused(ranks, foreign)
         reranked = [pos[h.chunk.chunk_id] for h in r.search(q, 10, qv, foreign)]
         orders = [ranks["dense"], ranks.get("multilingual", []), ranks["lexical"], fused, reranked]
         listed = [[{"doc": idx.chunks[c].path, "text": idx.chunks[c].text} for c in order[:10]] for order in orders]

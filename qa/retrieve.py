@@ -10,8 +10,8 @@
    of the question's terms the passage contains (`RERANK_FEATURES`). No cross-encoder ships in
    a package (see README); the weights are fitted on the dev question sets by
    bench/fit_ranker.py and stored in Settings. Measured there (5-fold cross-validation, RRF
-   order → reranked): MRR@10 0.57 → 0.62 on the reports questions, 0.66 → 0.69 on our extra
-   ones, 0.69 → 0.74 on the seed ones (all on the seed + reports index).
+   order → reranked): MRR@10 0.56 → 0.61 on the reports questions, 0.66 → 0.69 on our extra
+   ones, 0.70 → 0.77 on the seed ones (all on the seed + reports index).
 3. Passages: each ranked chunk is returned together with the better-scoring of its two
    neighbours (same features, same weights), and a chunk already shown inside a passage above
    is not shown again. Chunks stay small (200 word pieces) because small chunks rank more
@@ -22,7 +22,7 @@
    ranked. A passage's features are the best of its chunks' (same weights), except coverage,
    which counts the question terms found anywhere in it (a table's caption in one chunk, its
    figures in the next). Answers still draw on the best chunks of step 2 (assistant.py).
-   Measured against the passages in chunk order (bench/retrieval.py, MRR@10): 0.73 → 0.77 on
+   Measured against the passages in chunk order (bench/retrieval.py, MRR@10): 0.75 → 0.77 on
    the reports questions, 0.75 → 0.76 on our extra ones, 0.88 → 0.89 on the seed ones; the
    weights refitted on passages (5-fold cross-validation) score about the same as the chunks' weights.
 """
@@ -142,17 +142,21 @@ class Retriever:
         self._coverage_cache = (question, cov)
         return cov
 
+    def fused(self, ranks: dict[str, list[int]], foreign: bool) -> list[int]:
+        """Step 1: the rankings fused by weighted RRF, best first (questions not in English weigh
+        the multilingual ranking more: Settings.weights_foreign)."""
+        s = self.settings
+        weight_of = dict(zip(("dense", "multilingual", "lexical"), s.weights_foreign if foreign else s.weights_english))
+        return [cid for cid, _ in rrf(list(ranks.values()), k=s.rrf_k, weights=[weight_of[n] for n in ranks])]
+
     def search(self, question: str, top_k: int | None = None, qv: QueryVectors | None = None,
                foreign: bool = False) -> list[Hit]:
         s = self.settings
         top_k = top_k or s.top_k
         qv = qv or self.embed(question)
         ranks = self.rankings(question, qv, s.candidates)
-        weight_of = dict(zip(("dense", "multilingual", "lexical"),
-                             s.weights_foreign if foreign else s.weights_english))
         names = list(ranks)
-        fused = rrf([ranks[n] for n in names], k=s.rrf_k, weights=[weight_of[n] for n in names])
-        ids = [cid for cid, _ in fused[:max(top_k, s.rerank_depth)]]
+        ids = self.fused(ranks, foreign)[:max(top_k, s.rerank_depth)]
         if not ids:
             return []
         X = self.features(question, qv, ids)
