@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa.config import Settings  # noqa: E402
-from qa.embed import make_embedder  # noqa: E402
+from qa.embed import make_embedders  # noqa: E402
 from qa.evaluate import load_questions, passage_hit  # noqa: E402
 from qa.index import Index  # noqa: E402
 from qa.lexical import question_language  # noqa: E402
@@ -36,7 +36,7 @@ def candidate_sets(index_dir: Path, files: list[Path]) -> list[tuple[str, np.nda
     """(question set, features of the fused candidates in RRF order, gold mask) per answerable question."""
     s = Settings.from_env()
     idx = Index.load(index_dir, s)
-    r = Retriever(idx, make_embedder(s.model), make_embedder(s.multilingual_model), s)
+    r = Retriever(idx, *make_embedders(s), s)
     out = []
     for f in files:
         for row in load_questions(f):

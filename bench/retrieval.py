@@ -25,7 +25,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 from qa.config import Settings  # noqa: E402
-from qa.embed import make_embedder  # noqa: E402
+from qa.embed import make_embedders  # noqa: E402
 from qa.evaluate import load_questions, passage_hit  # noqa: E402
 from qa.index import Index  # noqa: E402
 from qa.lexical import question_language  # noqa: E402
@@ -42,12 +42,13 @@ def metrics(ranks):
 def run(index_dir: Path, questions_file: Path) -> list[str]:
     s = Settings.from_env()
     idx = Index.load(index_dir, s)
-    ml_name = (idx.manifest.get("multilingual_model") or {}).get("name", "none")
-    r = Retriever(idx, make_embedder(s.model), make_embedder(ml_name), s.replace(passage_neighbours=0))
+    main, multi = make_embedders(s)
+    r = Retriever(idx, main, multi, s.replace(passage_neighbours=0))
     widened = Retriever(idx, r.main, r.multi, s.replace(passage_neighbours=1))
     rows = [q for q in load_questions(questions_file) if q.get("answerable")]
-    names = ["dense (MiniLM)", f"dense ({ml_name})", "BM25", "hybrid: weighted RRF", "hybrid + rerank",
-             "hybrid + rerank, passages of 2 chunks", "hybrid + rerank, passages ranked as passages (qa)"]
+    dense = [f"dense ({e.name})" for e in (main, multi) if e is not None]
+    names = dense + ["BM25", "hybrid: weighted RRF", "hybrid + rerank",
+                     "hybrid + rerank, passages of 2 chunks", "hybrid + rerank, passages ranked as passages (qa)"]
     methods: dict[str, list] = {k: [] for k in names}
     pos = {c.chunk_id: i for i, c in enumerate(idx.chunks)}
     for row in rows:
@@ -57,7 +58,7 @@ def run(index_dir: Path, questions_file: Path) -> list[str]:
         foreign = question_language(q) != "en"
         fused = r.fused(ranks, foreign)
         reranked = [pos[h.chunk.chunk_id] for h in r.search(q, 10, qv, foreign)]
-        orders = [ranks["dense"], ranks.get("multilingual", []), ranks["lexical"], fused, reranked]
+        orders = [ranks[k] for k in ("dense", "multilingual") if k in ranks] + [ranks["lexical"], fused, reranked]
         listed = [[{"doc": idx.chunks[c].path, "text": idx.chunks[c].text} for c in order[:10]] for order in orders]
         hits = widened.search(q, 20, qv, foreign)
         listed.append([h.to_passage() for h in hits if not h.covered][:10])

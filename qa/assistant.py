@@ -14,7 +14,7 @@ import numpy as np
 from . import answer as compose
 from . import evidence
 from .config import Settings
-from .embed import make_embedder
+from .embed import make_embedders
 from .index import Index
 from .lexical import cognate_terms, question_language, tokenize
 from .retrieve import Retriever
@@ -48,8 +48,7 @@ def _kept(hits: list[Hit], top_k: int, n: int) -> list[Hit]:
 class Assistant:
     def __init__(self, index: Index, settings: Settings):
         self.index, self.settings = index, settings
-        self.main = make_embedder(settings.model, settings.precision)
-        self.multi = make_embedder(settings.multilingual_model) if settings.multilingual_model else None
+        self.main, self.multi = make_embedders(settings)
         self.retriever = Retriever(index, self.main, self.multi, settings)
         files = index.manifest.get("files", [])
         self.page_labels = {f["path"]: f.get("page_labels") or [] for f in files}
@@ -145,9 +144,10 @@ class Assistant:
         # sentence, at a fifth of the time)
         multilingual = [foreign or self.language_of(hits[c.hit_rank].chunk) != lang for c in cands]
         sims = np.array([hits[c.hit_rank].similarity for c in cands])
-        if any(multilingual) and self.multi is not None:
+        ml = self.retriever.ml_embedder
+        if any(multilingual) and ml is not None:
             idx = [i for i, x in enumerate(multilingual) if x]
-            sims[idx] = self.multi.calibrated(self.multi.encode_sentences([cands[i].text for i in idx]) @ qv.ml)
+            sims[idx] = ml.calibrated(ml.encode_sentences([cands[i].text for i in idx]) @ qv.ml)
         kind = evidence.answer_kind(resolved)
         scored = compose.score_candidates(cands, sims, weights, multilingual, kind)
         strength = scored[0].score if scored else 0.0

@@ -17,7 +17,7 @@ import numpy as np
 
 from .chunk import chunk_document, indexed_text
 from .config import Settings
-from .embed import Embedder, make_embedder
+from .embed import Embedder, chunk_counter, make_embedders
 from .errors import IndexLockedError, IngestError, QAError
 from .index import Index, build_date, remove_stale_temporaries, save_index
 from .ingest import doc_id_for, read_document, scan_corpus
@@ -26,6 +26,7 @@ from .resume import PartialVectors, encode_by_file
 
 # progress(stage, done, total): stages "read", "embed", "embed_ml" (the multilingual model)
 ProgressFn = Callable[[str, int, int], None]
+SayFn = Callable[[str], None]  # one-line notices: a once-per-machine model conversion, a fallback
 
 
 @dataclass
@@ -65,7 +66,7 @@ def _previous(index_dir: Path, settings: Settings) -> Index | None:
 
 def build_index(corpus_dir: Path | str, index_dir: Path | str, settings: Settings | None = None,
                 passwords: dict[str, str] | None = None, progress: ProgressFn | None = None,
-                embedders: tuple[Embedder, Embedder | None] | None = None) -> BuildReport:
+                embedders: tuple[Embedder, Embedder | None] | None = None, say: SayFn | None = None) -> BuildReport:
     from filelock import FileLock, Timeout
 
     settings = settings or Settings.from_env()
@@ -82,7 +83,7 @@ def build_index(corpus_dir: Path | str, index_dir: Path | str, settings: Setting
                                f"(lock file {lock.lock_file})")
     try:
         remove_stale_temporaries(index_dir)
-        return _build(corpus_dir, index_dir, settings, passwords or {}, progress, embedders)
+        return _build(corpus_dir, index_dir, settings, passwords or {}, progress, embedders, say or (lambda m: None))
     finally:
         lock.release()
 
@@ -99,14 +100,30 @@ def _refuse_to_replace_other_data(corpus_dir: Path, index_dir: Path) -> None:
                       "Choose another --index, or remove that folder yourself")
 
 
-def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> BuildReport:
+def engine_of(embedder: Embedder | None) -> str | None:
+    """The runtime that made an embedder's vectors, where a model has more than one (e5)."""
+    return getattr(embedder, "engine", None) if embedder is not None else None
+
+
+def _prepare(embedders, say: SayFn) -> None:
+    """Once per machine, models that can be made faster are (e5 → onnxruntime); where that
+    cannot run the build says why and goes on with the slower engine."""
+    for e in embedders:
+        if e is not None and hasattr(e, "prepare"):
+            why = e.prepare(say)
+            if why:
+                say(f"{e.name}: the fast engine is unavailable on this machine ({why}); "
+                    "using the slower one, the index is the same")
+
+
+def _build(corpus_dir, index_dir, settings, passwords, progress, embedders, say) -> BuildReport:
     t0 = time.perf_counter()
     report = BuildReport(index_dir)
     sources, report.passed_over = scan_corpus(corpus_dir)
     if not sources:
         raise QAError(f"no readable files (.pdf .md .txt .html) in {corpus_dir}")
-    main, multi = embedders or (make_embedder(settings.model, settings.precision),
-                                make_embedder(settings.multilingual_model) if settings.multilingual_model else None)
+    main, multi = embedders or make_embedders(settings)
+    _prepare((main, multi), say)
     old = _previous(index_dir, settings)
     old_files = {f["doc_id"]: f for f in (old.manifest["files"] if old else []) if f.get("chunks")}
     old_rows: dict[str, list[int]] = {}
@@ -115,6 +132,11 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
             old_rows.setdefault(c.doc_id, []).append(i)
     old_vecs = old.vectors("main") if old else None
     old_vecs_ml = old.vectors("ml") if old and old.dense_ml is not None else None
+    if old_vecs_ml is not None and (old.manifest.get("multilingual_model") or {}).get("engine") != engine_of(multi):
+        # vectors of another runtime agree at cosine ~0.996: fine to search with, not to mix into
+        # one index, and re-embedding is fast with the faster engine
+        say(f"{multi.name}: re-embedding the vectors made by the previous engine")
+        old_files = {}
 
     from .ingest.ocr import tesseract_languages
     ocr_now = tesseract_languages() or ""
@@ -135,7 +157,7 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
         else:
             try:
                 doc = read_document(src, passwords.get(src.rel) or passwords.get(src.path.name))
-                chunks = chunk_document(doc, main.count_tokens, settings.chunk_tokens,
+                chunks = chunk_document(doc, chunk_counter(main), settings.chunk_tokens,
                                         settings.chunk_overlap_sentences)
                 if not chunks:
                     raise IngestError(src.rel, "no text", "nothing to index after extraction")
@@ -176,7 +198,8 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
 
     new_ml: dict[str, np.ndarray] = {}
     if multi:
-        new_ml, resumed_ml = encode_by_file(multi.encode_passages, list(texts.items()), partial, "ml", tick_ml)
+        new_ml, resumed_ml = encode_by_file(multi.encode_passages, list(texts.items()), partial,
+                                              f"ml-{engine_of(multi)}" if engine_of(multi) else "ml", tick_ml)
         resumed = min(resumed, resumed_ml)
     report.embedded_chunks, report.resumed_chunks = total - resumed, resumed
 
@@ -202,7 +225,7 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders) -> B
         "corpus_path": str(corpus_dir.resolve()),
         "settings": settings.index_part(), "fingerprint": settings.fingerprint(),
         "model": {"name": main.name, "dim": main.dim},
-        "multilingual_model": {"name": multi.name, "dim": multi.dim} if multi else None,
+        "multilingual_model": {"name": multi.name, "dim": multi.dim, "engine": engine_of(multi)} if multi else None,
         "files": report.files,
         "starter_questions": read_starter_questions(corpus_dir),
         "passed_over": [{"path": p, "reason": r} for p, r in report.passed_over],

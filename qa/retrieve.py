@@ -83,6 +83,11 @@ class QueryVectors:
 
 
 class Retriever:
+    """`main` is the index's dense model (vectors.faiss); `multi` a second, multilingual one
+    (vectors-ml.faiss) or None. Where the main model is itself multilingual (e5, the default)
+    there is one dense space and it fills the multilingual slot of the rankings, the features
+    and the weights (`ml_embedder`), so the fitted weights keep their meaning."""
+
     def __init__(self, index: Index, main: Embedder, multi: Embedder | None, settings: Settings):
         self.index, self.main, self.multi, self.settings = index, main, multi, settings
         self._pool = None
@@ -90,12 +95,17 @@ class Retriever:
         self._bm25_cache: tuple[str | None, np.ndarray | None] = (None, None)
         self._coverage_cache: tuple[str | None, np.ndarray | None] = (None, None)
         self._multilingual = index.dense_ml is not None and multi is not None
+        self._main_only_multilingual = not self._multilingual and getattr(main, "multilingual", False)
+        # the model and vectors of the multilingual space, if there is one
+        self.ml_embedder = multi if self._multilingual else (main if self._main_only_multilingual else None)
+        self._ml_vectors = index.dense_ml if self._multilingual else index.dense
 
     def embed(self, question: str) -> QueryVectors:
         """Both question vectors; the multilingual one on a second thread (numpy releases the
         GIL, so the two models run on the two cores at once)."""
         if not self._multilingual:
-            return QueryVectors(self.main.encode_queries([question])[0], None)
+            q = self.main.encode_queries([question])[0]
+            return QueryVectors(q, q if self._main_only_multilingual else None)
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-embed")
@@ -105,10 +115,11 @@ class Retriever:
 
     def rankings(self, question: str, qv: QueryVectors, depth: int) -> dict[str, list[int]]:
         out = {}
-        _, ids = self.index.dense.search(qv.main[None, :].astype(np.float32), depth)
-        out["dense"] = [int(i) for i in ids[0] if i >= 0]
+        if not self._main_only_multilingual:
+            _, ids = self.index.dense.search(qv.main[None, :].astype(np.float32), depth)
+            out["dense"] = [int(i) for i in ids[0] if i >= 0]
         if qv.ml is not None:
-            _, ids = self.index.dense_ml.search(qv.ml[None, :].astype(np.float32), depth)
+            _, ids = self._ml_vectors.search(qv.ml[None, :].astype(np.float32), depth)
             out["multilingual"] = [int(i) for i in ids[0] if i >= 0]
         out["lexical"] = top_ids(self.bm25(question), depth)
         return out
@@ -164,8 +175,10 @@ class Retriever:
         order = np.argsort(-scores, kind="stable")[:top_k]
         ranked = [ids[i] for i in order]
         pos = {n: {cid: r for r, cid in enumerate(ranks[n], 1)} for n in names}
-        hits = [Hit(chunk=self.index.chunks[ids[i]], score=float(scores[i]), dense_rank=pos["dense"].get(ids[i]),
-                    lexical_rank=pos["lexical"].get(ids[i]), similarity=float(X[i, 0])) for i in order]
+        dense = "multilingual" if self._main_only_multilingual else "dense"
+        sim = 1 if self._main_only_multilingual else 0  # the question-chunk similarity answers start from
+        hits = [Hit(chunk=self.index.chunks[ids[i]], score=float(scores[i]), dense_rank=pos[dense].get(ids[i]),
+                    lexical_rank=pos["lexical"].get(ids[i]), similarity=float(X[i, sim])) for i in order]
         if not s.passage_neighbours:
             return hits
         features = dict(zip(ids, X))
@@ -224,9 +237,10 @@ class Retriever:
         """(len(ids), len(RERANK_FEATURES)) evidence features of the candidates, each 0…1."""
         X = np.zeros((len(ids), len(RERANK_FEATURES)), np.float32)
         # the stored vectors, not a copy of them all: serving memory stays one copy of the index
-        X[:, 0] = [self.index.dense.reconstruct(int(i)) @ qv.main for i in ids]
+        if not self._main_only_multilingual:
+            X[:, 0] = [self.index.dense.reconstruct(int(i)) @ qv.main for i in ids]
         if qv.ml is not None:
-            X[:, 1] = self.multi.calibrated([self.index.dense_ml.reconstruct(int(i)) @ qv.ml for i in ids])
+            X[:, 1] = self.ml_embedder.calibrated([self._ml_vectors.reconstruct(int(i)) @ qv.ml for i in ids])
         bm25 = self.bm25(question)
         X[:, 2] = bm25[ids] / max(float(bm25.max()), 1e-9)
         X[:, 3] = self.coverage(question)[ids]
