@@ -106,15 +106,20 @@ def scaled_index(index_dir: Path, target: int):
     reps = max(1, -(-target // len(base.chunks)))
     rng = np.random.default_rng(0)
     chunks, mains, mls = [], [], []
-    vm, vml = base.vectors("main"), base.vectors("ml")
+    vm = base.vectors("main")
+    vml = base.vectors("ml") if base.dense_ml is not None else None
     for r in range(reps):
         chunks += [replace(c, chunk_id=f"{c.chunk_id}-{r}", doc_id=f"{c.doc_id}-{r}") for c in base.chunks]
         for v, out in ((vm, mains), (vml, mls)):
+            if v is None:
+                continue
             j = v + rng.normal(0, 0.01 if r else 0.0, v.shape).astype(np.float32)
             out.append(j / np.linalg.norm(j, axis=1, keepdims=True))
-    vm, vml = np.concatenate(mains), np.concatenate(mls)
+    vm = np.concatenate(mains)
+    vml = np.concatenate(mls) if mls else None
     texts = [indexed_text(c) for c in base.chunks] * reps
-    idx = Index(base.folder, base.manifest, chunks, vector_index(vm), vector_index(vml), LexicalIndex.build(texts))
+    idx = Index(base.folder, base.manifest, chunks, vector_index(vm),
+                vector_index(vml) if vml is not None else None, LexicalIndex.build(texts))
     return idx, vm
 
 
@@ -135,14 +140,14 @@ def ask_latency(idx) -> tuple[float, float]:
 
 def latency(index_dir: Path, sizes: list[int]) -> list[str]:
     import faiss
-    from qa.assistant import Assistant
-    from qa.embed import MiniLMEmbedder
+    from qa.config import Settings
+    from qa.embed import make_embedders
     from qa.index import EXACT_LIMIT, Index, vector_index
 
     base = Index.load(index_dir)
     p50, p95 = ask_latency(base)
     rows = [f"| {len(base.chunks):,} (as built) | exact | {p50:.1f} | {p95:.1f} | – |"]
-    enc = MiniLMEmbedder()
+    enc, _ = make_embedders(Settings.from_env())
     qv = enc.encode_queries(questions())
     for size in sizes:
         idx, vm = scaled_index(index_dir, size)
@@ -237,7 +242,8 @@ from pathlib import Path
 from bench.speed import scaled_index
 from qa.index import save_index
 idx, vm = scaled_index(Path(sys.argv[2]), int(sys.argv[3]))
-save_index(Path(sys.argv[4]), idx.manifest, idx.chunks, vm, idx.vectors("ml"), idx.lexical)
+save_index(Path(sys.argv[4]), idx.manifest, idx.chunks, vm,
+           idx.vectors("ml") if idx.dense_ml is not None else None, idx.lexical)
 """
 SERVE = """
 import sys

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,13 @@ def within_budget(texts: list[str], count_tokens) -> int:
     """How many of `texts`, in order, fit in SENTENCE_BUDGET tokens (at least one)."""
     used = np.cumsum([min(n, SENTENCE_TOKENS) for n in count_tokens(texts)])
     return max(1, int(np.searchsorted(used, SENTENCE_BUDGET, side="right")))
+
+
+@lru_cache(maxsize=1)
+def _blas_threads():
+    """threadpoolctl's view of the loaded BLAS libraries, found once (0.6 ms a question otherwise)."""
+    from threadpoolctl import ThreadpoolController
+    return ThreadpoolController()
 
 
 def _kept(hits: list[Hit], top_k: int, n: int) -> list[Hit]:
@@ -120,11 +128,9 @@ class Assistant:
 
     def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
         """Answer `question`; `history` holds the earlier questions of the conversation, oldest first."""
-        from threadpoolctl import threadpool_limits
-
         # A question is small matrix work: once faiss has started its OpenMP pool, two BLAS
         # threads fight it and one question takes 37 ms instead of 13 (bench/speed.py).
-        with threadpool_limits(1, user_api="blas"):
+        with _blas_threads().limit(limits=1, user_api="blas"):
             return self._ask(question, history, top_k)
 
     def _ask(self, question: str, history: list[str] | None, top_k: int | None) -> Answer:

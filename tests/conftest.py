@@ -12,6 +12,14 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
+# Isolated from the user's environment: no QA_* setting leaks in, and the converted e5 model is
+# cached inside the checkout (git-ignored), not in the home folder; it is made once (~45 s) and
+# kept between runs.
+for _name in [k for k in os.environ if k.startswith("QA_")]:
+    del os.environ[_name]
+os.environ["QA_CACHE_DIR"] = str(ROOT / ".cache" / "tests")
+os.environ["QA_STATE_DIR"] = str(ROOT / ".cache" / "tests-state")
+
 
 @pytest.fixture
 def hash_settings():
