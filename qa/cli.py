@@ -163,8 +163,9 @@ def info(index_dir, as_json):
     click.echo(f"Index      {index_dir}")
     click.echo(f"Built      {m['created']} from {m.get('corpus_dir')}  (qa {m.get('qa_version')})")
     ml = m.get("multilingual_model")
-    click.echo(f"Model      {m['model']['name']} ({m['model']['dim']}-d)"
-               + (f" + {ml['name']} ({ml['dim']}-d, multilingual)" if ml else ""))
+    engine = lambda d: f", {d['engine']}" if d.get("engine") else ""  # noqa: E731
+    click.echo(f"Model      {m['model']['name']} ({m['model']['dim']}-d{engine(m['model'])})"
+               + (f" + {ml['name']} ({ml['dim']}-d, multilingual{engine(ml)})" if ml else ""))
     click.echo(f"Holds      {c['documents']} document(s), {c['pages']} PDF page(s), {c['chunks']} chunks"
                + (f"; {c['skipped']} file(s) skipped" if c.get("skipped") else ""))
     click.echo("")

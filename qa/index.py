@@ -3,8 +3,9 @@
     manifest.json     format, versions, settings + fingerprint, per-file outcomes and hashes,
                       counts, build date, and the sha256 of every other file here
     chunks.jsonl      one Chunk per line; row i of every vector file is chunk i
-    vectors.faiss     main embedder (all-MiniLM-L6-v2), inner product on unit vectors
-    vectors-ml.faiss  multilingual embedder (when enabled)
+    vectors.faiss     main embedder (multilingual-e5-small; MiniLM where e5 cannot run),
+                      inner product on unit vectors
+    vectors-ml.faiss  a second, multilingual embedder beside MiniLM (USE or e5), if any
     lexical/          BM25 arrays (bm25s .npy/.json)
 
 No pickle anywhere. `save` writes a temporary sibling folder, fsyncs it, and swaps it in with
