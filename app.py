@@ -91,6 +91,19 @@ def original_file(manifest: dict, rel: str) -> Path | None:
     return p if root and p.is_file() and root.resolve() in p.parents else None
 
 
+def show_page(pdf: Path, c):
+    """The cited page as the report prints it, the quote highlighted (rendered when asked for)."""
+    from qa.page_image import render
+    try:
+        img = render(pdf, c.pages[0], c.quote)
+    except Exception as e:  # a damaged file: the text above is still there
+        st.caption(f"The page cannot be shown ({type(e).__name__}).")
+        return
+    st.image(img.png, caption=f"PDF page {c.pages[0]}" + ("" if img.located else
+                                                            " — highlight unavailable: the quote was not found "
+                                                            "in this page's text layer"))
+
+
 def show_sources(ans, manifest: dict, key: str):
     passages = {h.chunk.chunk_id: h.shown for h in ans.hits}  # the cited chunk with its neighbour
     for c in ans.citations:
@@ -104,6 +117,9 @@ def show_sources(ans, manifest: dict, key: str):
             st.markdown(highlighted_passage(chunk.text, c.quote) if chunk else plain(c.quote))
             st.caption(f"{c.path}" + (f", PDF page {c.pages[0]}" if c.pages else ""))
             f = original_file(manifest, c.path)
+            if f is not None and c.pages and f.suffix.lower() == ".pdf" and \
+                    st.toggle("Show the page", key=f"page-{key}-{c.n}"):
+                show_page(f, c)
             if f is not None:
                 st.download_button("Open the original file", f.read_bytes(), file_name=f.name,
                                    key=f"dl-{key}-{c.n}",
