@@ -18,6 +18,7 @@ from tests.conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "tests" / "artifacts"
+REPORT = ROOT.parent / "shared" / "data" / "reports" / "oecd-2020-dgi-methodology-working-paper.pdf"
 pytestmark = pytest.mark.browser
 
 
@@ -35,6 +36,12 @@ def server(seed_index, tmp_path_factory):
     root = tmp_path_factory.mktemp("srv") / "index"
     root.mkdir()
     shutil.copytree(seed_index, root / "seed")
+    if REPORT.exists():  # a real report, for the cited page shown as a picture
+        from qa.build import build_index
+        corpus = root.parent / "report"
+        corpus.mkdir()
+        shutil.copy(REPORT, corpus / REPORT.name)
+        build_index(corpus, root / "report")
     port = _free_port()
     env = dict(os.environ, QA_INDEX_ROOT=str(root), QA_STATE_DIR=str(root.parent / "state"))
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -88,4 +95,29 @@ def test_ask_see_citation_expand_source(server, browser, width):
     shot = ARTIFACTS / f"answer-{width}px.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+    page.close()
+
+
+def test_the_cited_page_is_shown_with_its_quote_highlighted(server, browser):
+    from playwright.sync_api import expect
+    if not REPORT.exists():
+        pytest.skip(f"{REPORT} is not there (../shared beside the checkout)")
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.goto(server + "/?index=report")
+    box = page.get_by_placeholder("Ask a question about the reports")
+    expect(box).to_be_visible(timeout=90_000)
+    box.fill("How were survey answers recoded into scores between 0 and 1?")
+    box.press("Enter")
+    source = page.locator("[data-testid='stExpander']").filter(has_text="[1]").first
+    expect(source).to_be_visible(timeout=90_000)
+    source.locator("summary").click()
+    source.get_by_text("Show the page").click()
+    picture = source.locator("img").first
+    expect(picture).to_be_visible(timeout=30_000)
+    assert picture.evaluate("img => img.naturalWidth") > 500
+    expect(source.get_by_text("PDF page", exact=False).last).to_be_visible()
+    assert not source.get_by_text("highlight unavailable").count()
+    picture.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "cited-page.png"), full_page=True)
     page.close()
