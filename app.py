@@ -15,7 +15,7 @@ import streamlit as st
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-from qa.briefing import briefing_markdown  # noqa: E402
+from qa.briefing import briefing_docx, briefing_markdown  # noqa: E402
 from qa.display import readable  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.feedback import FeedbackStore  # noqa: E402
@@ -251,9 +251,12 @@ if question:
 
 if not kiosk and st.session_state.turns:  # rendered last, so it includes the answer just given
     answers = [t["answer"] for t in st.session_state.turns]
-    export_slot.download_button("Export briefing (Markdown)", briefing_markdown(answers, chosen),
-                                file_name=f"briefing-{chosen}.md", mime="text/markdown",
-                                use_container_width=True)
+    with export_slot.container():
+        st.download_button("Export briefing (Word)", briefing_docx(answers, chosen),
+                           file_name=f"briefing-{chosen}.docx", use_container_width=True,
+                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        st.download_button("Export briefing (Markdown)", briefing_markdown(answers, chosen),
+                           file_name=f"briefing-{chosen}.md", mime="text/markdown", use_container_width=True)
 
 if kiosk:
     @st.fragment(run_every=30)

@@ -130,6 +130,42 @@ def _print_answer(ans) -> None:
 
 
 @main.command()
+@click.argument("questions_file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True)
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
+              help="briefing to write: .docx (Word) or .md (Markdown)")
+def export(questions_file, index_dir, out_file):
+    """Ask the questions of QUESTIONS_FILE (one per line, in order, as one conversation) and
+    write the briefing: answers with [n] markers, quotes and a bibliography.
+
+    \b
+    qa export questions.txt --index index/seed --out briefing.docx
+    """
+    from .assistant import Assistant
+    from .briefing import briefing_docx, briefing_markdown
+
+    out = Path(out_file)
+    if out.suffix.lower() not in (".docx", ".md"):
+        raise QAError(f"--out must end in .docx or .md, got {out.name}")
+    lines = Path(questions_file).read_text(encoding="utf-8", errors="replace").splitlines()
+    questions = [q.strip() for q in lines if q.strip() and not q.lstrip().startswith("#")]
+    if not questions:
+        raise QAError(f"no questions in {questions_file} (one per line)")
+    assistant = Assistant.load(index_dir)
+    answers = []
+    for q in questions:
+        answers.append(assistant.ask(q, history=[a.question for a in answers]))
+        click.echo(f"{'refused ' if answers[-1].refused else 'answered'}  {q}", err=True)
+    name = Path(index_dir).name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".docx":
+        out.write_bytes(briefing_docx(answers, name))
+    else:
+        out.write_text(briefing_markdown(answers, name), encoding="utf-8")
+    click.echo(f"Briefing of {len(answers)} question(s) written to {out}")
+
+
+@main.command()
 @click.argument("question")
 @click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True)
 @click.option("--top-k", type=click.IntRange(1, 50), default=None, help="passages to retrieve [default: 5]")
