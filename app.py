@@ -19,8 +19,10 @@ from qa.briefing import briefing_docx, briefing_markdown  # noqa: E402
 from qa.display import readable  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.feedback import FeedbackStore  # noqa: E402
+from qa.published import corpus_file, page_link  # noqa: E402
 
 INDEX_ROOT = Path(os.environ.get("QA_INDEX_ROOT", "index"))
+STATIC = Path(__file__).resolve().parent / "static"  # served at /app/static/ (.streamlit/config.toml)
 KIOSK_IDLE_S = int(os.environ.get("QA_KIOSK_IDLE_SECONDS", "180"))
 
 params = st.query_params
@@ -85,12 +87,6 @@ def highlighted_passage(passage: str, quote: str) -> str:
             + plain(flat(passage[i + len(quote):])))
 
 
-def original_file(manifest: dict, rel: str) -> Path | None:
-    root = Path(manifest.get("corpus_path") or manifest.get("corpus_dir") or "")
-    p = (root / rel).resolve()
-    return p if root and p.is_file() and root.resolve() in p.parents else None
-
-
 def show_page(pdf: Path, c):
     """The cited page as the report prints it, the quote highlighted (rendered when asked for)."""
     from qa.page_image import render
@@ -116,12 +112,15 @@ def show_sources(ans, manifest: dict, key: str):
             chunk = passages.get(c.chunk_id)
             st.markdown(highlighted_passage(chunk.text, c.quote) if chunk else plain(c.quote))
             st.caption(f"{c.path}" + (f", PDF page {c.pages[0]}" if c.pages else ""))
-            f = original_file(manifest, c.path)
+            f = corpus_file(manifest, c.path)
             if f is not None and c.pages and f.suffix.lower() == ".pdf" and \
                     st.toggle("Show the page", key=f"page-{key}-{c.n}"):
                 show_page(f, c)
+            if f is not None and c.pages and f.suffix.lower() == ".pdf":
+                st.link_button(f"Open the report at page {c.pages[0]}", page_link(f, STATIC, c.pages[0]),
+                               help="Opens the report in your browser's PDF viewer at the cited page")
             if f is not None:
-                st.download_button("Open the original file", f.read_bytes(), file_name=f.name,
+                st.download_button("Download the original file", f.read_bytes(), file_name=f.name,
                                    key=f"dl-{key}-{c.n}",
                                    help="Downloads the report; PDF viewers open it at the first page — "
                                         f"go to page {c.pages[0]}" if c.pages else "Downloads the report")

@@ -101,7 +101,28 @@ def build(corpus_dir, index_dir, passwords, passwords_file):
         click.echo(f"  ignored  {path}: {reason}")
 
 
-def _print_answer(ans) -> None:
+def _page_url(manifest: dict, c) -> str | None:
+    """file:// link to a citation's report, at its page for a PDF (viewers honour #page=N)."""
+    from .published import corpus_file
+    f = corpus_file(manifest, c.path)
+    if f is None:
+        return None
+    return f.as_uri() + (f"#page={c.pages[0]}" if c.pages and f.suffix.lower() == ".pdf" else "")
+
+
+def _open_citation(ans, manifest: dict, n: int) -> None:
+    c = next((c for c in ans.citations if c.n == n), None)
+    if c is None:
+        raise QAError(f"the answer has no citation [{n}]" + (" (it was refused)" if ans.refused else ""))
+    url = _page_url(manifest, c)
+    if url is None:
+        raise QAError(f"{c.path} is not in the corpus folder this index was built from; open it yourself")
+    import webbrowser
+    if not webbrowser.open(url):
+        raise QAError(f"no viewer could be started here; open {url}")
+
+
+def _print_answer(ans, manifest: dict | None = None) -> None:
     if ans.refused:
         click.secho(ans.text, fg="yellow")
         if ans.passages:
@@ -127,6 +148,9 @@ def _print_answer(ans) -> None:
                 where += ", OCR text: check the wording against the scan"
         click.echo(f"[{c.n}] {c.title} ({c.path}{where})")
         click.echo(f"    “{readable(' '.join(c.quote.split()))}”")
+        url = _page_url(manifest, c) if manifest else None
+        if url:
+            click.echo(f"    {url}")
 
 
 @main.command()
@@ -170,17 +194,22 @@ def export(questions_file, index_dir, out_file):
 @click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True)
 @click.option("--top-k", type=click.IntRange(1, 50), default=None, help="passages to retrieve [default: 5]")
 @click.option("--json", "as_json", is_flag=True, help="print the JSON contract (see DESIGN.md)")
-def ask(question, index_dir, top_k, as_json):
+@click.option("--open", "open_n", type=int, default=None, metavar="N",
+              help="open the report of citation [N] at its page in the default viewer")
+def ask(question, index_dir, top_k, as_json, open_n):
     """Answer QUESTION from the index, citing every sentence."""
     from .assistant import Assistant
 
     if not question.strip():
         raise QAError("the question is empty")
-    ans = Assistant.load(index_dir).ask(question, top_k=top_k)
+    assistant = Assistant.load(index_dir)
+    ans = assistant.ask(question, top_k=top_k)
     if as_json:
         click.echo(json.dumps(ans.to_dict(), ensure_ascii=False))
     else:
-        _print_answer(ans)
+        _print_answer(ans, assistant.index.manifest)
+    if open_n is not None:
+        _open_citation(ans, assistant.index.manifest, open_n)
 
 
 @main.command()

@@ -72,3 +72,12 @@ def test_qa_export_writes_a_briefing_from_a_list_of_questions(seed_index, tmp_pa
     assert QUESTIONS[0] in text and QUESTIONS[1] in text and "[1]" in text
     bad = CliRunner().invoke(main, ["export", str(qfile), "--index", str(seed_index), "--out", str(tmp_path / "x.pdf")])
     assert bad.exit_code != 0 and "must end in .docx or .md" in bad.output
+
+
+def test_qa_ask_prints_where_each_source_opens_and_refuses_an_unknown_citation(seed_index):
+    from tests.conftest import ROOT
+    r = CliRunner().invoke(main, ["ask", QUESTIONS[0], "--index", str(seed_index)])
+    assert r.exit_code == 0, r.output
+    assert (ROOT / "corpus").resolve().as_uri() + "/" in r.output  # file:// links to the originals
+    bad = CliRunner().invoke(main, ["ask", QUESTIONS[0], "--index", str(seed_index), "--open", "99"])
+    assert bad.exit_code == 2 and "no citation [99]" in bad.output and "Traceback" not in bad.output

@@ -4,11 +4,14 @@ Skips, saying why, only where Chromium or playwright is missing. Screenshots (12
 wide) are written to tests/artifacts/ for a person to look at.
 """
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -120,4 +123,33 @@ def test_the_cited_page_is_shown_with_its_quote_highlighted(server, browser):
     picture.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "cited-page.png"), full_page=True)
+    link = source.get_by_role("link", name="Open the report at page")
+    href = link.get_attribute("href")
     page.close()
+    assert re.search(r"app/static/reports/[0-9a-f]{24}\.pdf#page=\d+$", href), href
+    url = urllib.parse.urljoin(server + "/", href.split("#")[0])
+    with urllib.request.urlopen(url, timeout=10) as r:
+        assert r.headers["Content-Type"] == "application/pdf"
+        assert r.read() == REPORT.read_bytes()
+
+
+def test_the_server_refuses_files_outside_the_published_reports(server, tmp_path):
+    static = ROOT / "static" / "reports"
+    static.mkdir(parents=True, exist_ok=True)
+    outside = tmp_path / "secret.pdf"
+    outside.write_bytes(b"%PDF-1.4 not for the browser")
+    link = static / "link-out.pdf"
+    link.unlink(missing_ok=True)
+    link.symlink_to(outside)
+    try:
+        for path in ["app/static/../app.py", "app/static/%2e%2e/app.py", "app/static/reports/..%2f..%2fapp.py",
+                     "app/static//etc/passwd", "app/static/reports/link-out.pdf", "app/static/%2fetc%2fpasswd"]:
+            try:
+                with urllib.request.urlopen(f"{server}/{path}", timeout=10) as r:
+                    body = r.read()
+                    assert b"not for the browser" not in body and b"root:" not in body and b"import" not in body[:200], path
+                    assert r.headers["Content-Type"] != "application/pdf", path
+            except urllib.error.HTTPError as e:
+                assert e.code in (400, 403, 404), (path, e.code)
+    finally:
+        link.unlink()
