@@ -117,8 +117,11 @@ def show_sources(ans, manifest: dict, key: str):
                     st.toggle("Show the page", key=f"page-{key}-{c.n}"):
                 show_page(f, c)
             if f is not None and c.pages and f.suffix.lower() == ".pdf":
-                st.link_button(f"Open the report at page {c.pages[0]}", page_link(f, STATIC, c.pages[0]),
-                               help="Opens the report in your browser's PDF viewer at the cited page")
+                try:
+                    st.link_button(f"Open the report at page {c.pages[0]}", page_link(f, STATIC, c.pages[0]),
+                                   help="Opens the report in your browser's PDF viewer at the cited page")
+                except OSError:  # the app's folder is read-only here: the download below still works
+                    pass
             if f is not None:
                 st.download_button("Download the original file", f.read_bytes(), file_name=f.name,
                                    key=f"dl-{key}-{c.n}",
