@@ -119,7 +119,7 @@ def read_and_chunk(src, password, count_tokens, chunk_tokens: int, overlap: int)
 def _read_all(jobs: list[tuple]):
     """read_and_chunk over `jobs`, results in order, as each is ready. Reading PDFs is pure-Python
     work (pypdf), ~25 s for the 12 shared reports: with two or more files it runs in one process
-    per core (the build's other cores sat idle while it read: 26 → ~14 s)."""
+    per core where processes can be forked (the other core sat idle while it read: 26 → ~14 s)."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
