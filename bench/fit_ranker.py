@@ -28,7 +28,6 @@ from qa.config import Settings  # noqa: E402
 from qa.embed import make_embedders  # noqa: E402
 from qa.evaluate import load_questions, passage_hit  # noqa: E402
 from qa.index import Index  # noqa: E402
-from qa.lexical import question_language  # noqa: E402
 from qa.retrieve import RERANK_FEATURES, Retriever  # noqa: E402
 
 
@@ -43,12 +42,9 @@ def candidate_sets(index_dir: Path, files: list[Path]) -> list[tuple[str, np.nda
             if not row.get("answerable"):
                 continue
             q = row["question"]
-            qv = r.embed(q)
-            ranks = r.rankings(q, qv, s.candidates)
-            foreign = question_language(q) != "en"
-            ids = r.fused(ranks, foreign)[:s.rerank_depth]
+            _, ids, X = r.trace(r.prepare(q))
             gold = np.array([passage_hit(row, {"doc": idx.chunks[i].path, "text": idx.chunks[i].text}) for i in ids])
-            out.append((f.name, r.features(q, qv, ids).astype(np.float64), gold))
+            out.append((f.name, X.astype(np.float64), gold))
     return out
 
 

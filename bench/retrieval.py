@@ -28,7 +28,6 @@ from qa.config import Settings  # noqa: E402
 from qa.embed import make_embedders  # noqa: E402
 from qa.evaluate import load_questions, passage_hit  # noqa: E402
 from qa.index import Index  # noqa: E402
-from qa.lexical import question_language  # noqa: E402
 from qa.retrieve import Retriever  # noqa: E402
 from qa.types import by_passage  # noqa: E402
 
@@ -53,14 +52,13 @@ def run(index_dir: Path, questions_file: Path) -> list[str]:
     pos = {c.chunk_id: i for i, c in enumerate(idx.chunks)}
     for row in rows:
         q = row["question"]
-        qv = r.embed(q)
-        ranks = r.rankings(q, qv, s.candidates)
-        foreign = question_language(q) != "en"
-        fused = r.fused(ranks, foreign)
-        reranked = [pos[h.chunk.chunk_id] for h in r.search(q, 10, qv, foreign)]
+        query = r.prepare(q)
+        ranks = r.rankings(query, s.candidates)
+        fused = r.fused(ranks, query.foreign)
+        reranked = [pos[h.chunk.chunk_id] for h in r.search(query, 10)]
         orders = [ranks[k] for k in ("dense", "multilingual") if k in ranks] + [ranks["lexical"], fused, reranked]
         listed = [[{"doc": idx.chunks[c].path, "text": idx.chunks[c].text} for c in order[:10]] for order in orders]
-        hits = widened.search(q, 20, qv, foreign)
+        hits = widened.search(query, 20)
         listed.append([h.to_passage() for h in hits if not h.covered][:10])
         listed.append([h.to_passage() for h in by_passage(hits)][:10])
         for name, passages in zip(names, listed):

@@ -6,8 +6,8 @@ citation can never point at text that does not say what the answer says. A sente
 by meaning (cosine with the question; in the multilingual space when question and passage are
 not both English) and by the share of the question's informative terms it contains
 (IDF-weighted). A chosen sentence may grow into a longer verbatim quote: the items of a list it
-announces, the figures of a table row. Whether to answer at all is decided in
-`Assistant._near_miss` (strength against `refuse_below`, and the checks of evidence.py).
+announces, the figures of a table row. Whether to answer at all is decided by
+judge.py; the tuned numbers are `AnswerPolicy`'s (policy.py).
 """
 from __future__ import annotations
 
@@ -19,16 +19,12 @@ import numpy as np
 from .chunk import HEADING_SEP, sentence_spans
 from .evidence import has_answer_kind
 from .lexical import tokenize
+from .policy import AnswerPolicy
+from .text.lexicon import BULLETS
 from .types import Citation, Hit
 
 MIN_SENTENCE_CHARS = 25
 MAX_QUOTE_CHARS = 600
-RANK_PENALTY = 0.02  # per rank of the sentence's passage: prefer the best passage on near ties
-NEXT_MARGIN = 0.15  # the sentence after the best one joins if it scores within this of the best
-OTHER_MARGIN = 0.2  # any other sentence joins if it scores within this of the best
-LINE_PENALTY = 0.15  # a line that is not a statement (heading, table row) must match clearly better
-KIND_BONUS = 0.05  # a sentence with the kind of answer asked for (evidence.answer_kind)
-MAX_ANSWER_WORDS = 130  # a short answer: further sentences join only while the total stays under this
 
 
 @dataclass(frozen=True)
@@ -80,7 +76,7 @@ def _mostly_markup(piece: str) -> bool:
 def candidates(hits: list[Hit]) -> list[Candidate]:
     """Sentences and lines of the passages, each marked whether it is a statement: table rows
     and slide lines may answer ("… omni-channel strategy … Yes / No 0.44%"), but lose to a
-    statement that says as much (LINE_PENALTY)."""
+    statement that says as much (AnswerPolicy.line_penalty)."""
     out = []
     for rank, h in enumerate(hits):
         text = h.chunk.text
@@ -95,28 +91,29 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
     return out
 
 
-def score_candidates(cands: list[Candidate], sims: np.ndarray, weights: dict[str, float],
-                     cross: list[bool], kind: str | None = None) -> list[Candidate]:
+def score_candidates(cands: list[Candidate], sims: np.ndarray, weights, cross: list[bool],
+                     kind: str | None, policy: AnswerPolicy) -> list[Candidate]:
     """Meaning and term overlap, with a small preference for higher-ranked passages and for
     sentences holding the kind of answer asked for (a year for "when", a number for "how many").
     `cross[i]`: candidate i is compared across languages (its meaning score counts for more)."""
     out = []
     for c, sim, foreign in zip(cands, sims, cross):
         lex = coverage(weights, c.text)
+        p = policy
         if foreign:  # across languages terms rarely match; in the question's own language they do
-            score = max(0.85 * float(sim), 0.5 * float(sim) + 0.5 * lex)
+            score = max(p.cross_meaning_weight * float(sim), 0.5 * float(sim) + 0.5 * lex)
         else:
-            score = 0.55 * float(sim) + 0.45 * lex
+            score = p.meaning_weight * float(sim) + (1 - p.meaning_weight) * lex
         if kind and has_answer_kind(kind, c.text):
-            score += KIND_BONUS
+            score += p.kind_bonus
         if not c.statement:
-            score -= LINE_PENALTY
-        out.append(Candidate(c.hit_rank, c.start, c.end, c.text, score - RANK_PENALTY * c.hit_rank, c.statement,
+            score -= p.line_penalty
+        out.append(Candidate(c.hit_rank, c.start, c.end, c.text, score - p.rank_penalty * c.hit_rank, c.statement,
                              foreign))
     return sorted(out, key=lambda c: -c.score)
 
 
-def select(scored: list[Candidate], max_sentences: int) -> list[Candidate]:
+def select(scored: list[Candidate], policy: AnswerPolicy) -> list[Candidate]:
     """The best sentence, the sentence that follows it when it continues the point (lists,
     explanations), and other sentences nearly as good that say something different."""
     if not scored:
@@ -126,13 +123,14 @@ def select(scored: list[Candidate], max_sentences: int) -> list[Candidate]:
     following = [c for c in scored if c.hit_rank == best.hit_rank and c.start >= best.end]
     if following:
         nxt = min(following, key=lambda c: c.start)
-        if nxt.start - best.end <= 3 and (nxt.score >= best.score - NEXT_MARGIN or _LIST_INTRO.search(best.text)):
+        if nxt.start - best.end <= 3 and (nxt.score >= best.score - policy.next_margin
+                                          or _LIST_INTRO.search(best.text)):
             chosen.append(nxt)
     words_used = sum(len(c.text.split()) for c in chosen)
     for c in scored[1:]:
-        if len(chosen) >= max_sentences or c.score < best.score - OTHER_MARGIN:
+        if len(chosen) >= policy.max_answer_sentences or c.score < best.score - policy.other_margin:
             break
-        if c in chosen or words_used + len(c.text.split()) > MAX_ANSWER_WORDS:
+        if c in chosen or words_used + len(c.text.split()) > policy.max_answer_words:
             continue
         if c.cross and not best.cross:
             continue  # the reports answer in the question's language: a translation adds nothing
@@ -172,7 +170,7 @@ _LIST_INTRO = re.compile(r"(:|\b(following|as follows|these|include|includes|con
                          r".{0,60}[.:])\s*(\d\.)?\s*$", re.I)
 
 
-_ITEM = re.compile(r"\s*(>\s*)?([•·▪◦●○■□➢►\-–*o]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")  # "> * " in Markdown quotes
+_ITEM = re.compile(rf"\s*(>\s*)?([{BULLETS}\-–*o]\s|\(?\d{{1,2}}[.)]\s|\(?[a-z][.)]\s)")  # "> * " in Markdown quotes
 
 
 def _is_item(piece: str) -> bool:

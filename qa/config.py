@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 
 from .errors import QAError
+from .policy import AnswerPolicy
 
 # Fields that shape the stored index; the rest only affect queries.
 INDEX_FIELDS = ("model", "multilingual_model", "chunk_tokens", "chunk_overlap_sentences",
@@ -52,17 +53,9 @@ class Settings:
     # A passage is its chunk joined with the better-scoring neighbour chunk (retrieve.py, step
     # 3); 0 returns chunks alone.
     passage_neighbours: int = 1
-    max_answer_sentences: int = 4
-    # Evidence strength (best sentence score) below which an English question is refused. Fitted by
-    # bench/fit_refusal.py on dev, reports-dev and our extra questions (93 English) with e5 as the
-    # model, cross-validated by document: 0.957 right decisions held out (0.34, fitted for MiniLM
-    # before: 0.935). Off-topic questions score <= 0.07, answerable ones >= 0.21; near misses score
-    # as high as answerable ones and are caught by evidence.py instead.
-    refuse_below: float = 0.18
-    # Across languages (e5 similarities mapped to 0-1): answerable >= 0.22, the French
-    # near miss 0.24, off-topic questions in Spanish or French <= 0.21.
-    refuse_below_foreign: float = 0.25
     precision: str = "auto"  # embedding precision: auto | fp32 | bf16
+    # how answers are read and judged: every tuned number of the answer step (policy.py)
+    policy: AnswerPolicy = AnswerPolicy()
 
     def __post_init__(self):
         if self.chunk_tokens < 32 or self.chunk_tokens > 256:
@@ -97,7 +90,7 @@ class Settings:
         env = {}
         for f in dataclasses.fields(cls):
             raw = os.environ.get(f"QA_{f.name.upper()}")
-            if raw is None:
+            if raw is None or f.name == "policy":
                 continue
             try:
                 env[f.name] = raw
@@ -111,7 +104,7 @@ class Settings:
                     env[f.name] = float(raw)
             except ValueError:
                 raise QAError(f"environment variable QA_{f.name.upper()}={raw!r} is not a valid {f.type}")
-        return cls(**env).replace(**overrides)
+        return cls(policy=AnswerPolicy.from_env(), **env).replace(**overrides)
 
 
 def describe_differences(stored: dict, current: dict) -> list[str]:

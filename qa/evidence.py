@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .chunk import indexed_text
 from .lexical import fold_text, tokenize
+from .text.lexicon import CURRENCY_SIGNS, CURRENCY_WORDS, LANGUAGE_NAMES, MONTHS, NUMBER_WORDS, QUANTITY_WORDS
 from .types import Chunk
 
 _NUMERIC = re.compile(r"[\d.,%]+")
@@ -44,8 +45,11 @@ def _present(term: str, hay: str, joined: str) -> bool:
     """Lenient on purpose: "Korean" matches "Korea" (shared 5-letter prefix), "Businesslink"
     matches "Business Link", "4.0" must appear as written."""
     if _NUMERIC.fullmatch(term):
-        if re.fullmatch(r"(19|20)\d\d", term) and re.search(rf"['‘’]{term[2:]}\b", hay):
-            return True  # "('08)" is 2008
+        if re.fullmatch(r"(19|20)\d\d", term):
+            if re.search(rf"['‘’]{term[2:]}\b", hay):
+                return True  # "('08)" is 2008
+            if re.search(rf"(?<![\d.,]){term}[.\-/]\d{{1,2}}(?:[.\-/]\d{{1,2}})?(?!\d)", hay):
+                return True  # "2009.07.07", "2009-07" are dates in 2009
         return re.search(rf"(?<![\d.,]){re.escape(term.rstrip('%'))}(?![\d]|[.,]\d)", hay) is not None
     for t in tokenize(term):  # stems: "singapor", "korea"
         probe = t[:5] if len(t) >= 5 else t
@@ -62,9 +66,6 @@ def missing_terms(terms: list[str], chunks: list[Chunk]) -> list[str]:
     return [t for t in terms if not _present(t, hay, joined)]
 
 
-# Language names qualify the document more often than the subject ("the French GovStack guide").
-_LANGUAGES = {"english", "french", "spanish", "korean", "vietnamese", "german", "portuguese", "chinese",
-              "japanese", "russian", "arabic"}
 
 
 def missing_together(terms: list[str], chunks: list[Chunk]) -> list[str]:
@@ -72,7 +73,7 @@ def missing_together(terms: list[str], chunks: list[Chunk]) -> list[str]:
     "Korea's score in the GovTech Maturity Index" needs a passage that names both. A question
     with several numbers compares them ("2023 … with the 2019 edition"): those need only
     appear somewhere among the passages."""
-    terms = [t for t in terms if t.lower() not in _LANGUAGES]
+    terms = [t for t in terms if t.lower() not in LANGUAGE_NAMES]
     nums = [t for t in terms if _NUMERIC.fullmatch(t)]
     together = terms if len(nums) <= 1 else [t for t in terms if t not in nums]
     best: list[str] | None = None
@@ -99,11 +100,9 @@ _MONEY_Q = re.compile(r"\bhow much\b.*\b(spend|spent|cost|costs|invest\w*|paid|p
                       r"\bwhat (budget|funding|price)\b|cu[aá]nto.*(gast|cost|invirti)|combien.*(co[uû]t|d[eé]pens)|"
                       r"예산|비용|chi phí|ngân sách", re.I)
 
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b|['‘’]\d\d\b|\b(january|february|march|april|may|june|july|august|"
-                   r"september|october|november|december)\b", re.I)
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|"
-                     r"thousand|million|billion|half|third|quarter|all|none|every)\b", re.I)
-_MONEY = re.compile(r"[£€$¥₩]|\b(million|billion|thousand|euros?|eur|usd|dollars?|pounds?|gbp|won|krw)\b", re.I)
+_YEAR = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|['‘’]\d\d\b|\b({'|'.join(MONTHS)})\b", re.I)
+_NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS + QUANTITY_WORDS)})\b", re.I)
+_MONEY = re.compile(rf"[{CURRENCY_SIGNS}]|\b({'|'.join(CURRENCY_WORDS)})\b", re.I)
 
 
 _COUNTED_UNIT = re.compile(r"\b(?i:how many)\s+(?:[A-Z]\w*\s+)*([a-z][\w-]*)")

@@ -16,43 +16,11 @@ from typing import Sequence
 
 import numpy as np
 
-_TOKEN = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+|[\u3040-\u30ff\u3400-\u9fff]+|[^\W_]+(?:[.,'’][^\W_]+)*")
+from .text.lexicon import CJK_LETTERS, HANGUL, KANA_HAN, SMALL_WORDS, STOPWORDS
+
+_TOKEN = re.compile(rf"[{HANGUL}]+|[{KANA_HAN}]+|[^\W_]+(?:[.,'’][^\W_]+)*")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
-_CJK = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u9fff]")
-
-# Function words of the languages our users ask in; too common to tell passages apart.
-_EN = set("""a an and are as at be been but by can could did do does for from had has have how i if in into is
-it its of on or our so such than that the their them then there these they this those to was we were what
-when where which who whom why will with would about also any may might must should shall not no yes more
-most other some according per via using used use made make based between within without under over after
-before""".split())
-_FR = set("""le la les un une des du de et est en au aux que qui quoi quel quelle quels quelles dans pour par
-sur avec sont ce ces cette il elle ils elles ne pas plus ou se sa son ses leur leurs nous vous on d l qu s c
-comment pourquoi selon""".split())
-_ES = set("""el la los las del y es por con para una unos unas al lo como qué cuál cuáles cómo se su sus más o
-según que de en un le""".split())
-STOPWORDS = frozenset(_EN | _FR | _ES)
-_VI = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
-
-
-def question_language(text: str) -> str:
-    """'en', 'fr', 'es', 'ko', 'vi' or 'other': enough to pick a retrieval route, not a full detector."""
-    if re.search(r"[\uac00-\ud7a3]", text):
-        return "ko"
-    if len(_VI.findall(text)) >= 2:
-        return "vi"
-    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text):
-        return "other"
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    votes = {"en": sum(w in _EN for w in words), "fr": sum(w in _FR for w in words),
-             "es": sum(w in _ES for w in words)}
-    if re.search(r"[¿¡ñ]", text):
-        votes["es"] += 2
-    if re.search(r"[àâçèêëîïôùûœ]", text.lower()):
-        votes["fr"] += 1
-    best = max(votes, key=votes.get)
-    return best if votes[best] > votes["en"] else "en"
-
+_CJK = re.compile(f"[{CJK_LETTERS}]")
 
 @lru_cache(maxsize=1)
 def _stemmer():
@@ -109,7 +77,6 @@ def fold_text(text: str) -> str:
 
 
 _PAREN_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
-_SMALL_WORDS = {"of", "and", "the", "for", "on", "in", "to", "a", "an", "de", "des", "du", "la", "le", "et", "y"}
 
 
 def find_acronyms(texts) -> dict[str, list[str]]:
@@ -125,8 +92,8 @@ def find_acronyms(texts) -> dict[str, list[str]]:
             words = re.findall(r"[^\W\d_]+", text[max(0, m.start() - 100):m.start()])
             for k in range(1, min(len(words), 10) + 1):
                 span = words[-k:]
-                content = [w for w in span if w.lower() not in _SMALL_WORDS]
-                if content and span[0].lower() not in _SMALL_WORDS and \
+                content = [w for w in span if w.lower() not in SMALL_WORDS]
+                if content and span[0].lower() not in SMALL_WORDS and \
                         "".join(w[0].upper() for w in content) == letters:
                     pairs.setdefault(acronym, set()).add(" ".join(span).lower())
                     break

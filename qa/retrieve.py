@@ -29,7 +29,6 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -38,7 +37,10 @@ from .chunk import join_chunks
 from .config import Settings
 from .embed import Embedder
 from .index import Index
-from .lexical import acronym_expansion, cognate_terms, find_acronyms, question_language
+from . import evidence
+from .lexical import acronym_expansion, cognate_terms, find_acronyms, tokenize
+from .query import Query, QueryVectors, asking_part, resolve_follow_up
+from .text import language
 from .types import Chunk, Hit
 
 
@@ -70,16 +72,12 @@ def top_ids(scores: np.ndarray, n: int) -> list[int]:
 
 
 ACRONYM_WEIGHT = 0.5  # BM25 weight of the acronym of words the question spells out
-COGNATE_WEIGHT = 0.5  # BM25 weight of English terms sharing a Spanish/French word's first letters
+COGNATE_WEIGHT = 0.5  # weight of English terms sharing a Spanish/French word's first letters (BM25; answers: × idf)
+FOLLOW_UP_WEIGHT = 3.0  # in a follow-up, its own words say what is asked now
+COGNATE_LANGUAGES = ("es", "fr", "pt", "it")  # Romance languages share word stems with English
 
 # What the reranker weighs, in the order of Settings.rerank_weights.
 RERANK_FEATURES = ("dense cosine", "multilingual cosine", "BM25 / best BM25", "question-term coverage")
-
-
-@dataclass
-class QueryVectors:
-    main: np.ndarray  # (dim,) unit vector in the main embedder's space
-    ml: np.ndarray | None
 
 
 class Retriever:
@@ -92,13 +90,34 @@ class Retriever:
         self.index, self.main, self.multi, self.settings = index, main, multi, settings
         self._pool = None
         self._acronyms: dict[str, list[str]] | None = None  # defined in the documents, found on first need
-        self._bm25_cache: tuple[str | None, np.ndarray | None] = (None, None)
-        self._coverage_cache: tuple[str | None, np.ndarray | None] = (None, None)
         self._multilingual = index.dense_ml is not None and multi is not None
         self._main_only_multilingual = not self._multilingual and getattr(main, "multilingual", False)
         # the model and vectors of the multilingual space, if there is one
         self.ml_embedder = multi if self._multilingual else (main if self._main_only_multilingual else None)
         self._ml_vectors = index.dense_ml if self._multilingual else index.dense
+
+    def prepare(self, question: str, history: list[str] | None = None) -> Query:
+        """The Query every later step takes: worked out once per question."""
+        text = " ".join((question or "").split())
+        resolved = resolve_follow_up(text, history)
+        lang = language.detect(resolved)
+        lexical = self.index.lexical
+        weights = lexical.term_weights(resolved)
+        cognates = cognate_terms(resolved, lexical.vocabulary) if lang in COGNATE_LANGUAGES else []
+        if cognates:
+            # English words that share a question word's first letters count half; the question's
+            # own words that no report uses cannot tell sentences apart and would outweigh them
+            weights = {t: w for t, w in weights.items() if lexical.document_frequency(t)}
+            weights.update({t: COGNATE_WEIGHT * lexical.idf(t) for t in cognates if t not in weights})
+        if resolved != text:
+            own = set(tokenize(text))
+            weights = {t: w * (FOLLOW_UP_WEIGHT if t in own else 1.0) for t, w in weights.items()}
+        asked = asking_part(resolved)
+        keys = evidence.numbers(asked) if lang != "en" else evidence.key_terms(asked)
+        return Query(text=text, resolved=resolved, lang=lang, vectors=self.embed(resolved),
+                     bm25=self._bm25(resolved, cognates), coverage=lexical.coverage(resolved),
+                     term_weights=Query.frozen_weights(weights), kind=evidence.answer_kind(asked),
+                     key_terms=tuple(keys), numbers=tuple(evidence.numbers(asked)))
 
     def embed(self, question: str) -> QueryVectors:
         """Both question vectors; the multilingual one on a second thread (numpy releases the
@@ -113,45 +132,29 @@ class Retriever:
         q = self.main.encode_queries([question])[0]
         return QueryVectors(q, ml.result()[0])
 
-    def rankings(self, question: str, qv: QueryVectors, depth: int) -> dict[str, list[int]]:
-        out = {}
-        if not self._main_only_multilingual:
-            _, ids = self.index.dense.search(qv.main[None, :].astype(np.float32), depth)
-            out["dense"] = [int(i) for i in ids[0] if i >= 0]
-        if qv.ml is not None:
-            _, ids = self._ml_vectors.search(qv.ml[None, :].astype(np.float32), depth)
-            out["multilingual"] = [int(i) for i in ids[0] if i >= 0]
-        out["lexical"] = top_ids(self.bm25(question), depth)
-        return out
-
-    def bm25(self, question: str) -> np.ndarray:
-        """BM25 of every chunk for the question with its acronyms expanded (cached: the ranking
-        and the reranker both need it)."""
-        cached_question, cached = self._bm25_cache  # one read: the app shares a Retriever across threads
-        if cached_question == question:
-            return cached
+    def _bm25(self, question: str, cognates: list[str]) -> np.ndarray:
+        """BM25 of every chunk for the question, its acronyms and (Romance languages) cognates."""
         if self._acronyms is None:
             self._acronyms = find_acronyms(c.text for c in self.index.chunks)
         scores = self.index.lexical.scores(question)
         other = acronym_expansion(question, self._acronyms)
         if other:  # the acronym counts half: it stands in for words already asked
             scores = scores + ACRONYM_WEIGHT * self.index.lexical.scores(other)
-        if question_language(question) in ("es", "fr"):
-            cognates = cognate_terms(question, self.index.lexical.vocabulary)
-            if cognates:
-                scores = scores + COGNATE_WEIGHT * self.index.lexical.scores_of_terms(cognates)
-        self._bm25_cache = (question, scores)
+        if cognates:
+            scores = scores + COGNATE_WEIGHT * self.index.lexical.scores_of_terms(cognates)
         return scores
 
-    def coverage(self, question: str) -> np.ndarray:
-        """Question-term coverage of every chunk (cached: the candidates and then their
-        neighbours are scored with it)."""
-        cached_question, cached = self._coverage_cache  # one read, as in bm25()
-        if cached_question == question:
-            return cached
-        cov = self.index.lexical.coverage(question)
-        self._coverage_cache = (question, cov)
-        return cov
+    def rankings(self, query: Query, depth: int) -> dict[str, list[int]]:
+        out = {}
+        qv = query.vectors
+        if not self._main_only_multilingual:
+            _, ids = self.index.dense.search(qv.main[None, :].astype(np.float32), depth)
+            out["dense"] = [int(i) for i in ids[0] if i >= 0]
+        if qv.ml is not None:
+            _, ids = self._ml_vectors.search(qv.ml[None, :].astype(np.float32), depth)
+            out["multilingual"] = [int(i) for i in ids[0] if i >= 0]
+        out["lexical"] = top_ids(query.bm25, depth)
+        return out
 
     def fused(self, ranks: dict[str, list[int]], foreign: bool) -> list[int]:
         """Step 1: the rankings fused by weighted RRF, best first (questions not in English weigh
@@ -160,17 +163,21 @@ class Retriever:
         weight_of = dict(zip(("dense", "multilingual", "lexical"), s.weights_foreign if foreign else s.weights_english))
         return [cid for cid, _ in rrf(list(ranks.values()), k=s.rrf_k, weights=[weight_of[n] for n in ranks])]
 
-    def search(self, question: str, top_k: int | None = None, qv: QueryVectors | None = None,
-               foreign: bool = False) -> list[Hit]:
+    def trace(self, query: Query) -> tuple[dict[str, list[int]], list[int], np.ndarray]:
+        """The rankings, the fused candidates and their reranker features (for bench/)."""
+        ranks = self.rankings(query, self.settings.candidates)
+        ids = self.fused(ranks, query.foreign)[:self.settings.rerank_depth]
+        return ranks, ids, self.features(query, ids)
+
+    def search(self, query: Query, top_k: int | None = None) -> list[Hit]:
         s = self.settings
         top_k = top_k or s.top_k
-        qv = qv or self.embed(question)
-        ranks = self.rankings(question, qv, s.candidates)
+        ranks = self.rankings(query, s.candidates)
         names = list(ranks)
-        ids = self.fused(ranks, foreign)[:max(top_k, s.rerank_depth)]
+        ids = self.fused(ranks, query.foreign)[:max(top_k, s.rerank_depth)]
         if not ids:
             return []
-        X = self.features(question, qv, ids)
+        X = self.features(query, ids)
         scores = X @ self._weights()
         order = np.argsort(-scores, kind="stable")[:top_k]
         ranked = [ids[i] for i in order]
@@ -182,10 +189,10 @@ class Retriever:
         if not s.passage_neighbours:
             return hits
         features = dict(zip(ids, X))
-        shown = self.passages(question, qv, ranked, features)
-        return self.score_passages(question, hits, [shown[row] for row in ranked], features)
+        shown = self.passages(query, ranked, features)
+        return self.score_passages(query, hits, [shown[row] for row in ranked], features)
 
-    def passages(self, question: str, qv: QueryVectors, ranked: list[int],
+    def passages(self, query: Query, ranked: list[int],
                  features: dict[int, np.ndarray]) -> dict[int, tuple[Chunk | None, bool, tuple[int, ...]]]:
         """Step 3: row → (passage, covered, rows of the passage) for the `ranked` rows, best
         first. A row's passage is the row joined with the better-scoring of its neighbours in the
@@ -199,7 +206,7 @@ class Retriever:
 
         missing = sorted({r for row in ranked for r in neighbours(row)} - set(features))
         if missing:
-            features.update(zip(missing, self.features(question, qv, missing)))
+            features.update(zip(missing, self.features(query, missing)))
         w = self._weights()
         score = {r: float(f @ w) for r, f in features.items()}
         holder: dict[int, tuple[Chunk | None, tuple[int, ...]]] = {}  # row → the passage that shows it
@@ -218,13 +225,13 @@ class Retriever:
             out[row] = (holder[row][0], False, holder[row][1])
         return out
 
-    def score_passages(self, question: str, hits: list[Hit], shown: list[tuple[Chunk | None, bool, tuple[int, ...]]],
+    def score_passages(self, query: Query, hits: list[Hit], shown: list[tuple[Chunk | None, bool, tuple[int, ...]]],
                        features: dict[int, np.ndarray]) -> list[Hit]:
         """Step 4: each hit with its passage and the passage's score (`passage_score`; a
         covered hit gets the score of the passage that holds it). The hits keep their order."""
         groups = list(dict.fromkeys(rows for _, _, rows in shown))
         X = np.array([np.max([features[r] for r in g], axis=0) for g in groups])
-        X[:, 3] = self.index.lexical.coverage_of_groups(question, groups)
+        X[:, 3] = self.index.lexical.coverage_of_groups(query.resolved, groups)
         score = dict(zip(groups, (X @ self._weights()).tolist()))
         return [dataclasses.replace(h, passage=passage, covered=covered, passage_score=score[rows])
                 for h, (passage, covered, rows) in zip(hits, shown)]
@@ -233,15 +240,15 @@ class Retriever:
         w = np.asarray(self.settings.rerank_weights, np.float32)
         return w / float(w.sum())
 
-    def features(self, question: str, qv: QueryVectors, ids: list[int]) -> np.ndarray:
+    def features(self, query: Query, ids: list[int]) -> np.ndarray:
         """(len(ids), len(RERANK_FEATURES)) evidence features of the candidates, each 0…1."""
         X = np.zeros((len(ids), len(RERANK_FEATURES)), np.float32)
+        qv = query.vectors
         # the stored vectors, not a copy of them all: serving memory stays one copy of the index
         if not self._main_only_multilingual:
             X[:, 0] = [self.index.dense.reconstruct(int(i)) @ qv.main for i in ids]
         if qv.ml is not None:
             X[:, 1] = self.ml_embedder.calibrated([self._ml_vectors.reconstruct(int(i)) @ qv.ml for i in ids])
-        bm25 = self.bm25(question)
-        X[:, 2] = bm25[ids] / max(float(bm25.max()), 1e-9)
-        X[:, 3] = self.coverage(question)[ids]
+        X[:, 2] = query.bm25[ids] / max(float(query.bm25.max()), 1e-9)
+        X[:, 3] = query.coverage[ids]
         return X

@@ -121,10 +121,11 @@ class Citation:
     chunk_id: str
     page_labels: list[str] | None = None
     ocr: bool = False  # the quoted page was read by OCR: check the wording against the scan
+    support: float = 1.0  # how well the quote supports the answer sentence citing it (1: it is that sentence)
 
     def to_dict(self) -> dict:
         d = {"n": self.n, "doc": self.path, "title": self.title, "pages": self.pages,
-             "quote": self.quote, "chunk_id": self.chunk_id}
+             "quote": self.quote, "chunk_id": self.chunk_id, "support": round(float(self.support), 3)}
         if self.page_labels:
             d["page_labels"] = self.page_labels
         if self.ocr:
@@ -145,6 +146,12 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     resolved_question: str = ""  # the question after follow-up resolution, when it differs
     strength: float = 0.0  # evidence strength the refusal decision was based on
+    refusal_reason: str = ""  # why it was refused, in a sentence the user reads (judge.py)
+    mode: str = "extractive"  # 'extractive': quoted sentences; 'generative': written, each sentence checked
+    writer: str = ""  # which backend wrote it (generative mode)
+    notice: str = ""  # one line about the answer's making (a writer that failed, sentences left out)
+    query: object = field(default=None, repr=False, compare=False)  # the Query it answered (query.py)
+    scored: tuple = field(default=(), repr=False, compare=False)  # its scored candidate sentences
 
     @property
     def passages(self) -> list[Hit]:
@@ -152,7 +159,8 @@ class Answer:
         return by_passage(self.hits)
 
     def to_dict(self) -> dict:
-        d = {"question": self.question, "answer": self.text, "refused": self.refused,
+        d = {"question": self.question, "answer": self.text, "refused": self.refused, "mode": self.mode,
+             "refusal_reason": self.refusal_reason or None,
              "citations": [c.to_dict() for c in self.citations],
              "passages": [h.to_passage() for h in self.passages],
              "timings_ms": {k: round(float(v), 1) for k, v in self.timings_ms.items()}}
@@ -160,4 +168,8 @@ class Answer:
             d["suggestions"] = list(self.suggestions)
         if self.resolved_question and self.resolved_question != self.question:
             d["resolved_question"] = self.resolved_question
+        if self.writer:
+            d["writer"] = self.writer
+        if self.notice:
+            d["notice"] = self.notice
         return d

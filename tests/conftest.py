@@ -24,7 +24,8 @@ os.environ["QA_STATE_DIR"] = str(ROOT / ".cache" / "tests-state")
 @pytest.fixture
 def hash_settings():
     from qa.config import Settings
-    return Settings(model="hash", multilingual_model="", refuse_below=0.0)
+    from qa.policy import AnswerPolicy
+    return Settings(model="hash", multilingual_model="", policy=AnswerPolicy(refuse_below=0.0))
 
 
 @pytest.fixture
@@ -39,6 +40,7 @@ def seed_index(tmp_path_factory):
     """The seed corpus indexed with the real models, once per test session."""
     from qa.build import build_index
     from qa.config import Settings
+    from qa.policy import AnswerPolicy
     out = tmp_path_factory.mktemp("idx") / "seed"
     build_index(ROOT / "corpus", out, Settings())
     return out

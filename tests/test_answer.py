@@ -1,6 +1,7 @@
 """Answer composition on hand-made passages: lists that run past a passage, table rows."""
 import numpy as np
 
+from qa.policy import AnswerPolicy
 from qa.answer import candidates, extend_list_intros, extend_rows, merge_adjacent, score_candidates, select
 from qa.types import Chunk, Hit
 
@@ -86,10 +87,10 @@ def test_a_translation_of_the_answer_is_not_quoted_beside_it():
                             page_start=None, page_end=None), score=1.0) for c, t in (("en", en), ("fr", fr))]
     cands = candidates(hits)
     weights = {"govstack": 1.0, "led": 1.0}
-    english = score_candidates(cands, np.array([0.8, 0.9]), weights, [False, True])
-    assert [c.text for c in select(english, 4)] == [en]  # an English question: its English answer alone
-    spanish = score_candidates(cands, np.array([0.8, 0.9]), weights, [True, True])
-    assert len(select(spanish, 4)) == 2  # a Spanish question: both are translations; either may serve
+    english = score_candidates(cands, np.array([0.8, 0.9]), weights, [False, True], None, AnswerPolicy())
+    assert [c.text for c in select(english, AnswerPolicy())] == [en]  # an English question: its English answer alone
+    spanish = score_candidates(cands, np.array([0.8, 0.9]), weights, [True, True], None, AnswerPolicy())
+    assert len(select(spanish, AnswerPolicy())) == 2  # a Spanish question: both are translations; either may serve
 
 
 def test_symbol_font_bullets_are_shown_as_bullets_and_kept_verbatim_in_json():

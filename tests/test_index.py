@@ -16,7 +16,7 @@ from qa.retrieve import Retriever
 def search_ids(index_dir, settings, q):
     idx = Index.load(index_dir, settings)
     r = Retriever(idx, HashEmbedder(), None, settings)
-    return [(h.chunk.chunk_id, round(h.score, 6)) for h in r.search(q, 5)]
+    return [(h.chunk.chunk_id, round(h.score, 6)) for h in r.search(r.prepare(q), 5)]
 
 
 def test_save_load_gives_identical_results(mini_corpus, tmp_path, hash_settings):

@@ -78,6 +78,7 @@ def test_killed_builds_leave_the_previous_index_loadable(tmp_path, hash_settings
     shutil.copytree(ROOT / "corpus", corpus)
     out = tmp_path / "index" / "seed"
     from qa.config import Settings
+    from qa.policy import AnswerPolicy
     settings = Settings(multilingual_model="")
     build_index(corpus, out, settings)
     before = (out / "manifest.json").read_text()
@@ -101,9 +102,10 @@ def test_an_interrupted_build_resumes_with_what_it_had_embedded(mini_corpus, tmp
     from qa import resume
     from qa.chunk import indexed_text
     from qa.config import Settings
+    from qa.policy import AnswerPolicy
     from qa.embed import HashEmbedder
     monkeypatch.setattr(resume, "GROUP_CHUNKS", 1)  # a group per file: three saves
-    settings = Settings(model="hash", multilingual_model="hash", refuse_below=0.0)
+    settings = Settings(model="hash", multilingual_model="hash", policy=AnswerPolicy(refuse_below=0.0))
     out = tmp_path / "index" / "mini"
     calls = []
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from ..text.lexicon import SMALL_WORDS
+
 # Web-page furniture that precedes the real title in pages saved as text.
 _BOILERPLATE = re.compile(
     r"^(skip to|log ?in|sign ?in|menu|home|print|search|category|resources|download|page\b|date\b|size\b"
@@ -10,14 +12,13 @@ _BOILERPLATE = re.compile(
 _TRAILING_DATE = re.compile(
     r"\s+((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})\s*$", re.I)
 _TITLE_FIELD = re.compile(r"^title\s*[:\t ]\s*(.{3,150})$", re.I)
-_SMALL_WORDS = {"of", "the", "and", "for", "to", "in", "on", "a", "an", "at", "by", "with", "de", "la", "et", "du", "des"}
 
 
 def _title_case(line: str) -> bool:
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line)]
     if len(words) < 3 or len(words) > 16:
         return False
-    big = [w for w in words if w.lower() not in _SMALL_WORDS]
+    big = [w for w in words if w.lower() not in SMALL_WORDS]
     return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.75
 
 

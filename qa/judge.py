@@ -1,0 +1,99 @@
+"""Is there an answer in what was found? `judge` returns None, or a `Refusal` with its reason.
+
+A question is refused because the evidence falls short, never because of its language or its
+length: the names and numbers checked are those of the sentence that asks (query.asking_part),
+and across languages only numbers, which every language writes the same.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable
+
+from . import evidence
+from .policy import AnswerPolicy
+from .query import Query
+from .types import Chunk, Hit
+
+KIND_WORDS = {"year": "a date or year", "money": "an amount of money", "number": "a number"}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str  # 'nothing' | 'weak' | 'missing' | 'kind' | 'writer' | 'unsupported'
+    reason: str  # one sentence the user reads
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class RunningLines:
+    """Page headers and footers: lines that recur on three or more pages of a document ("OECD
+    Digital Government Index 2019 | 23"). A year in one must not answer "when" or stand for the
+    year a question names. Found per document on first need, page numbers ignored."""
+
+    def __init__(self, chunks: list[Chunk]):
+        self._chunks = chunks
+        self._by_doc: dict[str, set[str]] = {}
+
+    @staticmethod
+    def _key(line: str) -> str:
+        return re.sub(r"\d{1,3}$|^\d{1,3}", "#", " ".join(line.split()).lower())
+
+    def of(self, doc_id: str) -> set[str]:
+        if doc_id not in self._by_doc:
+            pages: dict[str, set[int]] = {}
+            for c in self._chunks:
+                if c.doc_id == doc_id and c.page_start is not None:
+                    for line in c.text.splitlines():
+                        if 3 <= len(line.strip()) <= 100:
+                            pages.setdefault(self._key(line), set()).add(c.page_start)
+            self._by_doc[doc_id] = {k for k, p in pages.items() if len(p) >= 3}
+        return self._by_doc[doc_id]
+
+    def strip(self, chunk: Chunk, text: str | None = None) -> str:
+        """`text` (default: the chunk's) without the running lines of its document."""
+        text = chunk.text if text is None else text
+        if chunk.page_start is None:
+            return text
+        running = self.of(chunk.doc_id)
+        return "\n".join(ln for ln in text.splitlines() if self._key(ln) not in running)
+
+
+def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
+          language_of: Callable[[Chunk], str], running: RunningLines | None = None) -> Refusal | None:
+    """None when the best sentences answer the question; otherwise why not. `scored`: the
+    candidate sentences of the answer's passages, best first (answer.score_candidates)."""
+    if not hits or not scored:
+        return Refusal("nothing", "Nothing in this index matches the question.")
+    best = scored[0]
+    across = query.foreign or language_of(hits[best.hit_rank].chunk) != query.lang
+    threshold = policy.refuse_below_foreign if across else policy.refuse_below
+    if best.score < threshold:
+        return Refusal("weak", f"The closest passages match the question only weakly "
+                               f"(evidence {best.score:.2f}, below {threshold:.2f}).")
+    shown = [h.shown for h in hits]
+    if running is not None:
+        shown = [_without_running_lines(c, running) for c in shown]
+    terms = list(query.numbers if across else query.key_terms)
+    missing = evidence.missing_together(terms, shown)
+    if missing:
+        names = ", ".join(f"“{t}”" for t in missing)
+        found = [t for t in terms if t not in missing and t.lower() not in evidence.LANGUAGE_NAMES]
+        along = f" together with {', '.join(f'“{t}”' for t in found)}" if found else ""
+        return Refusal("missing", f"No passage found mentions {names}{along}.")
+    kind = query.kind
+    if across and kind and kind.startswith("number:"):
+        kind = "number"  # "how many components" is "125종" in the Korean deck
+    near = [c for c in scored if c.score >= best.score - policy.other_margin]
+    texts = [running.strip(hits[c.hit_rank].chunk, c.text) if running else c.text for c in near]
+    if not any(evidence.has_answer_kind(kind, t) for t in texts):
+        what = KIND_WORDS.get(kind or "", f"a number of {(kind or '').split(':')[-1]}s")
+        return Refusal("kind", f"No sentence close to the question gives {what}.")
+    return None
+
+
+def _without_running_lines(chunk: Chunk, running: RunningLines) -> Chunk:
+    import dataclasses
+    return dataclasses.replace(chunk, text=running.strip(chunk))

@@ -1,0 +1,70 @@
+"""`AnswerPolicy`: every tuned number of reading and judging, each with what it was fitted on.
+
+Retrieval's numbers (fusion, reranker weights) stay in `Settings`: they were fitted by
+bench/fit_ranker.py on retrieval alone. These decide which sentences an answer quotes, whether a
+question is answered at all, and which written sentences a source supports. Refit with
+bench/fit_refusal.py (cross-validated by document over every question set we have); a change
+here changes answers, never an index.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+
+from .errors import QAError
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    # --- judging (judge.py) ---
+    # Evidence strength (best sentence score) below which a question is refused. Fitted by
+    # bench/fit_refusal.py, cross-validated by document over dev, reports-dev, our extra questions
+    # and the ones in other languages and the "my situation …" style (bench/results/refusal.md).
+    refuse_below: float = 0.18
+    # The same where question and passage are in different languages (sentence similarity in the
+    # multilingual space, mapped to 0-1); fitted the same way on the questions not in English.
+    refuse_below_foreign: float = 0.25
+    # --- reading: sentence scores (answer.py). Hand-set on the seed dev questions (2025), kept
+    # because refitting them by cross-validation moved accuracy < 0.01 (bench/fit_refusal.py). ---
+    meaning_weight: float = 0.55  # cosine with the question; the rest is term coverage
+    cross_meaning_weight: float = 0.85  # across languages terms rarely match: meaning alone, discounted
+    rank_penalty: float = 0.02  # per rank of the sentence's passage: prefer the best passage on near ties
+    line_penalty: float = 0.15  # a line that is not a statement (heading, table row) must match clearly better
+    kind_bonus: float = 0.05  # a sentence holding the kind of answer asked for (a year for "when")
+    next_margin: float = 0.15  # the sentence after the best joins if it scores within this of the best
+    other_margin: float = 0.2  # any other sentence joins (and may hold the asked kind) within this of the best
+    max_answer_sentences: int = 4
+    max_answer_words: int = 130  # further sentences join only while the answer stays under this
+    # Sentences compared with a question across languages are encoded at question time: their
+    # beginnings only, best passages first, up to a budget (p95 216 ms → 78 ms on the 13 dev
+    # questions not in English, 9 of 13 correct either way).
+    sentence_tokens: int = 48
+    sentence_budget: int = 256
+    # --- writing (write/check.py) ---
+    # A written sentence is shown as fact when a source sentence supports it at least this much
+    # (e5 similarity mapped to 0-1, with every number and name it states in that passage).
+    # Fitted on the written answers to the dev questions (bench/results/written.md).
+    support_min: float = 0.45
+    writer_passages: int = 3  # passages the writer reads (prompt ~600 tokens: first words ≤ 15 s)
+    writer_words_per_passage: int = 120
+    writer_max_tokens: int = 160
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            if getattr(self, f.name) < 0:
+                raise QAError(f"answer policy: {f.name} must not be negative, got {getattr(self, f.name)}")
+
+    @classmethod
+    def from_env(cls) -> "AnswerPolicy":
+        """Defaults, then QA_<FIELD> environment variables (QA_REFUSE_BELOW=0.25)."""
+        values = {}
+        for f in dataclasses.fields(cls):
+            raw = os.environ.get(f"QA_{f.name.upper()}")
+            if raw is None:
+                continue
+            try:
+                values[f.name] = int(raw) if f.type == "int" else float(raw)
+            except ValueError:
+                raise QAError(f"environment variable QA_{f.name.upper()}={raw!r} is not a valid {f.type}")
+        return cls(**values)

@@ -1,0 +1,45 @@
+"""Every character class and word list the heuristics use, in one place.
+
+They were written several times over (bullets in three modules, CJK ranges in six) and the
+copies drifted; a change here reaches every user. Changing a class that chunking uses
+(`BULLETS`, `CJK_LETTERS`) changes how documents are split: bump `Settings.text_layout` with it.
+"""
+from __future__ import annotations
+
+# Scripts written without spaces between words (bigrams in BM25) and the sentence starts they allow.
+HANGUL = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
+KANA_HAN = "\u3040-\u30ff\u3400-\u9fff"
+CJK_LETTERS = HANGUL + KANA_HAN
+
+# List bullets as PDFs and Word files write them (the "o" of Word's second level is added where
+# a list item is recognised, not here: it is also a word).
+BULLETS = "•·▪◦●○■□➢►"
+DASHES = "\\-–*"
+
+NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+QUANTITY_WORDS = ("dozen", "hundred", "thousand", "million", "billion", "half", "third", "quarter", "all", "none",
+                  "every")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+CURRENCY_SIGNS = "£€$¥₩"
+CURRENCY_WORDS = ("million", "billion", "thousand", "euros?", "eur", "usd", "dollars?", "pounds?", "gbp", "won", "krw")
+
+# Function words of the languages whose words BM25 stems; too common to tell passages apart.
+STOPWORDS_EN = frozenset("""a an and are as at be been but by can could did do does for from had has have how i if in
+into is it its of on or our so such than that the their them then there these they this those to was we were what
+when where which who whom why will with would about also any may might must should shall not no yes more most other
+some according per via using used use made make based between within without under over after before""".split())
+STOPWORDS_FR = frozenset("""le la les un une des du de et est en au aux que qui quoi quel quelle quels quelles dans
+pour par sur avec sont ce ces cette il elle ils elles ne pas plus ou se sa son ses leur leurs nous vous on d l qu s c
+comment pourquoi selon""".split())
+STOPWORDS_ES = frozenset("""el la los las del y es por con para una unos unas al lo como qué cuál cuáles cómo se su
+sus más o según que de en un le""".split())
+STOPWORDS = STOPWORDS_EN | STOPWORDS_FR | STOPWORDS_ES
+
+# Joining words inside a name or title ("Ministry of the Interior", "Plan de la Nation").
+SMALL_WORDS = frozenset({"of", "and", "the", "for", "on", "in", "to", "a", "an", "at", "by", "with", "de", "des",
+                         "du", "la", "le", "et", "y"})
+
+# Language names qualify a document more often than its subject ("the French GovStack guide").
+LANGUAGE_NAMES = frozenset({"english", "french", "spanish", "korean", "vietnamese", "german", "portuguese",
+                            "chinese", "japanese", "russian", "arabic"})
