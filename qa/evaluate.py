@@ -107,6 +107,16 @@ def evaluate(ask, rows: list[dict], keyword_threshold: float = 1.0) -> dict:
             d["correct"] = not out["refused"] and d["keyword_recall"] >= keyword_threshold
         else:
             d["correct"] = out["refused"]
+        if out.get("mode"):
+            d["mode"] = out["mode"]
+        if out.get("refusal_reason"):
+            d["refusal_reason"] = out["refusal_reason"]
+        if not out["refused"] and row.get("lang"):
+            from .text import language
+            d["answer_lang"] = language.detect(re.sub(r"\[\d+\]", "", out["answer"]))
+        t = out.get("timings_ms") or {}
+        if "write" in t:
+            d["write_ms"], d["first_words_ms"] = t["write"], t.get("first_words")
         detail.append(d)
     ans_rows = [d for d in detail if d["answerable"]]
     unans = [d for d in detail if not d["answerable"]]
@@ -128,6 +138,14 @@ def evaluate(ask, rows: list[dict], keyword_threshold: float = 1.0) -> dict:
         "accuracy": round(sum(d["correct"] for d in detail) / len(detail), 4) if detail else None,
         "latency_ms": {"p50": _pct(lat, 50), "p95": _pct(lat, 95)},
     }
+    langs = [d for d in detail if "answer_lang" in d]
+    if langs:
+        summary["answer_in_question_language"] = round(sum(d["answer_lang"] == d["lang"] for d in langs) / len(langs), 4)
+    written = [d for d in detail if "write_ms" in d]
+    if written:
+        summary["written_ms"] = {"first_words_p50": _pct([d["first_words_ms"] for d in written if d["first_words_ms"]], 50),
+                                 "whole_p50": _pct([d["write_ms"] for d in written], 50),
+                                 "whole_p95": _pct([d["write_ms"] for d in written], 95)}
     return {"summary": summary, "questions": detail}
 
 
@@ -140,7 +158,14 @@ def format_summary(s: dict) -> str:
              f"refusal     unanswerable refused {f(s['unanswerable_refused'])}  answerable answered "
              f"{f(s['answerable_answered'])}",
              f"overall     answered precision {f(s['answered_precision'])}  accuracy {f(s['accuracy'])}",
-             f"latency     p50 {s['latency_ms']['p50']} ms  p95 {s['latency_ms']['p95']} ms", "", "by kind:"]
+             f"latency     p50 {s['latency_ms']['p50']} ms  p95 {s['latency_ms']['p95']} ms"]
+    if "answer_in_question_language" in s:
+        lines.append(f"language    answers in the question's language {f(s['answer_in_question_language'])}")
+    if "written_ms" in s:
+        w = s["written_ms"]
+        lines.append(f"writing     first words p50 {w['first_words_p50']} ms  whole answer p50 {w['whole_p50']} ms  "
+                     f"p95 {w['whole_p95']} ms")
+    lines += ["", "by kind:"]
     for k, v in s["by_kind"].items():
         lines.append(f"  {k:<13} n={v['n']:<3} recall@1 {f(v.get('recall@1'))}  recall@5 {f(v.get('recall@5'))}  "
                      f"MRR@10 {f(v.get('mrr@10'))}")

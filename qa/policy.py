@@ -47,7 +47,7 @@ class AnswerPolicy:
     # Fitted on the written answers to the dev questions (bench/results/written.md).
     support_min: float = 0.45
     writer_passages: int = 3  # passages the writer reads (prompt ~600 tokens: first words ≤ 15 s)
-    writer_words_per_passage: int = 120
+    writer_words_per_passage: int = 100
     writer_max_tokens: int = 160
 
     def __post_init__(self):

@@ -150,6 +150,7 @@ class Answer:
     mode: str = "extractive"  # 'extractive': quoted sentences; 'generative': written, each sentence checked
     writer: str = ""  # which backend wrote it (generative mode)
     notice: str = ""  # one line about the answer's making (a writer that failed, sentences left out)
+    unsupported: tuple[str, ...] = ()  # written sentences left out: no passage supports them
     query: object = field(default=None, repr=False, compare=False)  # the Query it answered (query.py)
     scored: tuple = field(default=(), repr=False, compare=False)  # its scored candidate sentences
 
@@ -172,4 +173,6 @@ class Answer:
             d["writer"] = self.writer
         if self.notice:
             d["notice"] = self.notice
+        if self.unsupported:
+            d["unsupported"] = list(self.unsupported)
         return d

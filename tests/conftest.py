@@ -40,7 +40,6 @@ def seed_index(tmp_path_factory):
     """The seed corpus indexed with the real models, once per test session."""
     from qa.build import build_index
     from qa.config import Settings
-    from qa.policy import AnswerPolicy
     out = tmp_path_factory.mktemp("idx") / "seed"
     build_index(ROOT / "corpus", out, Settings())
     return out

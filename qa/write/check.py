@@ -1,0 +1,125 @@
+"""Is a written sentence backed by the sources? Each one is matched to the source sentence that
+supports it best — meaning (multilingual e5, so a Korean sentence meets its English source) and
+the facts it states: every number, and every name a source would spell the same way, must be in
+that source sentence or the one after it. The model's own [n] is ignored: it is often wrong.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..answer import coverage
+from ..evidence import _present
+from ..lexical import fold_text
+from ..chunk import sentence_spans
+
+_CITE_MARK = re.compile(r"\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\]")
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# names a source writes the same in every language: acronyms and words with digits (KONEPS, G4C, X-Road)
+_CODE_NAME = re.compile(r"\b(?=\w*[A-Z]\w*[A-Z0-9])[A-Z][\w-]*[A-Z0-9][\w-]*\b")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z][\w'’-]+")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a written answer, without the model's citation marks."""
+    parts = [_CITE_MARK.sub("", p).strip(" \t-•*") for p in _SENTENCE.split(text or "")]
+    return [p for p in parts if len(re.findall(r"\w", p)) >= 3]
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers a sentence states, as digits ("1,000" → "1000"; "2.5" stays)."""
+    out = []
+    for n in _NUMBER.findall(text):
+        out.append(re.sub(r"(?<=\d),(?=\d{3}\b)", "", n))
+    return out
+
+
+def names(text: str, same_language: bool) -> list[str]:
+    """Names the source must also hold: acronyms and coded names always; capitalised words too
+    when the answer is in the sources' language (across languages "Corée" is "Korea")."""
+    found = _CODE_NAME.findall(text)
+    if same_language:
+        found += _NAME.findall(text)
+    return list(dict.fromkeys(found))
+
+
+def _has_number(n: str, hay: str) -> bool:
+    plain = hay.replace(",", "")
+    return re.search(rf"(?<![\d.]){re.escape(n)}(?![\d]|\.\d)", plain) is not None or \
+        (re.fullmatch(r"(19|20)\d\d", n) is not None and _present(n, hay, ""))
+
+
+@dataclass(frozen=True)
+class SourceSentence:
+    excerpt: int  # index into the excerpts
+    start: int  # offsets in the excerpt's passage text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Support:
+    sentence: str  # the written sentence, without marks
+    source: SourceSentence | None  # the sentence that supports it; None: nothing does
+    score: float  # 0-1: similarity of meaning, 0 when a number or name is missing
+    missing: tuple[str, ...] = ()  # numbers or names no source sentence holds
+
+
+PAIR_PENALTY = 0.05  # two sentences quoted together must support clearly better than one alone
+
+
+def source_sentences(excerpts) -> list[SourceSentence]:
+    """Each sentence of the excerpts, and each two that follow each other (a written sentence may
+    join a fact and the sentence that runs on from it); the quote is the verbatim span."""
+    out = []
+    for k, e in enumerate(excerpts):
+        text = e.hit.shown.text
+        spans = [(e.start + a, e.start + b) for a, b in sentence_spans(text[e.start:e.end])
+                 if len(text[e.start + a:e.start + b].split()) >= 3]
+        out += [SourceSentence(k, a, b, text[a:b]) for a, b in spans]
+        out += [SourceSentence(k, a, d, text[a:d]) for (a, _), (_, d) in zip(spans, spans[1:])]
+    return out
+
+
+class SupportChecker:
+    """Scores written sentences against the source sentences of one answer's excerpts."""
+
+    def __init__(self, embedder, excerpts, same_language: bool, term_weights=None, meaning_weight: float = 1.0):
+        """`term_weights(sentence) → {term: weight}` (the index's IDF): in the sources' language a
+        sentence's support is `meaning_weight` × meaning + the rest × the share of its terms the
+        source holds, as an extractive answer's sentences are scored; across languages, meaning."""
+        self.embedder, self.same_language = embedder, same_language
+        self.term_weights = term_weights if same_language else None
+        self.meaning_weight = meaning_weight
+        self.sources = source_sentences(excerpts)
+        self._calibrate = getattr(embedder, "calibrated", lambda s: np.asarray(s))
+        self._vectors = embedder.encode_queries([s.text for s in self.sources]) if self.sources else None
+        self._pairs = np.array([" " in s.text and s.end - s.start > 0 and
+                                any(o.start == s.start and o.end < s.end for o in self.sources) for s in self.sources], float)
+
+    def check(self, sentence: str) -> Support:
+        if not self.sources:
+            return Support(sentence, None, 0.0)
+        sims = np.asarray(self._calibrate(self._vectors @ self.embedder.encode_queries([sentence])[0]), float)
+        if self.term_weights is not None:
+            weights = self.term_weights(sentence)
+            share = np.array([coverage(weights, s.text) for s in self.sources])
+            sims = self.meaning_weight * sims + (1 - self.meaning_weight) * share
+        sims = sims - PAIR_PENALTY * self._pairs
+        facts = [(n, True) for n in numbers(sentence)] + [(n, False) for n in names(sentence, self.same_language)]
+        holds = []
+        for s in self.sources:
+            hay = fold_text(s.text)
+            holds.append(all(_has_number(f, hay) if is_num else _present(f, hay, re.sub(r"[\s-]+", "", hay))
+                             for f, is_num in facts))
+        order = np.argsort(-np.asarray(sims), kind="stable")
+        best = next((int(i) for i in order if holds[int(i)]), None)
+        if best is None:
+            hay = fold_text(" ".join(s.text for s in self.sources))
+            missing = tuple(f for f, is_num in facts
+                            if not (_has_number(f, hay) if is_num else _present(f, hay, re.sub(r"[\s-]+", "", hay))))
+            return Support(sentence, self.sources[int(order[0])], 0.0, missing or tuple(f for f, _ in facts))
+        return Support(sentence, self.sources[best], float(sims[best]))

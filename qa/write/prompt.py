@@ -1,0 +1,84 @@
+"""What the writer is shown: the question, and the best part of the top passages, numbered.
+
+Short on purpose: on two CPU cores the embedded model reads ~60 tokens/s, so ~600 tokens of
+sources put its first words ~10 s after the question. Each excerpt is whole sentences of a
+passage around its best-scoring sentence, verbatim, so a citation can point into it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..chunk import sentence_spans
+from ..text import language
+from ..types import Hit
+
+SYSTEM = ("You answer questions about government reports using only the numbered sources below. "
+          "Write a short answer of one to four sentences in {language}. After each sentence write the "
+          "number of the source it comes from in square brackets, like [2]. State only what the sources "
+          "say; copy names and numbers exactly. If the sources do not answer the question, write only: "
+          "NO ANSWER")
+NO_ANSWER = "NO ANSWER"
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    n: int  # its number in the prompt
+    hit: Hit  # the passage it comes from
+    start: int  # offsets in hit.shown.text
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.hit.shown.text[self.start:self.end]
+
+
+def excerpt(hit: Hit, anchor: int, words: int) -> tuple[int, int]:
+    """Whole sentences of the passage around offset `anchor`, about `words` words."""
+    text = hit.shown.text
+    spans = sentence_spans(text) or [(0, len(text))]
+    i = next((k for k, (a, b) in enumerate(spans) if a <= anchor < b), 0)
+    lo = hi = i
+    used = len(text[spans[i][0]:spans[i][1]].split())
+    while used < words and (lo > 0 or hi < len(spans) - 1):
+        if hi < len(spans) - 1:
+            hi += 1
+            used += len(text[spans[hi][0]:spans[hi][1]].split())
+        if lo > 0 and used < words:
+            lo -= 1
+            used += len(text[spans[lo][0]:spans[lo][1]].split())
+    return spans[lo][0], spans[hi][1]
+
+
+def excerpts(hits: list[Hit], scored: list, passages: int, words: int) -> list[Excerpt]:
+    """The top `passages` passages (each once), cut around the best-scoring sentence each holds.
+    `scored`: candidate sentences (answer.Candidate) with `hit_rank` into `hits`."""
+    out: list[Excerpt] = []
+    taken: list[tuple[str, int, int]] = []  # (document, start, end) of the excerpts so far
+    for c in scored:
+        hit = hits[c.hit_rank]
+        passage = hit.shown
+        anchor = passage.start + max(0, hit.chunk.start + c.start - passage.start)
+        if hit.covered or any(d == passage.doc_id and s <= anchor < e for d, s, e in taken):
+            continue  # this sentence is already shown in an excerpt
+        a, b = excerpt(hit, anchor - passage.start, words)
+        if any(d == passage.doc_id and a + passage.start < e and s < b + passage.start for d, s, e in taken):
+            continue  # overlapping passages of one document: the model would read the same lines twice
+        taken.append((passage.doc_id, passage.start + a, passage.start + b))
+        out.append(Excerpt(len(out) + 1, hit, a, b))
+        if len(out) >= passages:
+            break
+    return out
+
+
+def messages(question: str, lang: str, parts: list[Excerpt]) -> list[dict]:
+    sources = "\n\n".join(f"[{e.n}] {e.hit.shown.title}{_pages(e.hit)}:\n{' '.join(e.text.split())}" for e in parts)
+    return [{"role": "system", "content": SYSTEM.format(language=language.name(lang))},
+            {"role": "user", "content": f"Sources:\n{sources}\n\nQuestion: {question}\n"
+                                        f"Answer in {language.name(lang)}:"}]
+
+
+def _pages(hit: Hit) -> str:
+    pages = hit.shown.pages
+    if not pages:
+        return ""
+    return f" (p. {pages[0]})" if len(pages) == 1 else f" (pp. {pages[0]}-{pages[-1]})"

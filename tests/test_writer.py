@@ -1,0 +1,137 @@
+"""The written answer against a stub OpenAI-compatible server on loopback: what the writer says
+is checked sentence by sentence against the passages, re-cited by us, and a failing server
+never costs the user the quoted answer."""
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+QUESTION = "How did Korea fund its early e-Government projects?"
+TRUE = "Korea's e-Government was funded through the Informatization Promotion Fund."
+FALSE_NAME = "The projects were paid for by a loan from the World Bank."
+FALSE_NUMBER = "The Informatization Promotion Fund spent 987 billion won on them."
+
+
+class Stub(BaseHTTPRequestHandler):
+    reply = ""  # what the model "writes"
+    status = 200
+    delay_s = 0.0
+    requests: list = []
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        Stub.requests.append({"body": body, "auth": self.headers.get("Authorization")})
+        time.sleep(Stub.delay_s)
+        if Stub.status != 200:
+            self.send_response(Stub.status)
+            self.end_headers()
+            self.wfile.write(b'{"error": "model not loaded"}')
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        for word in Stub.reply.split(" "):  # streamed a word at a time, as a model does
+            event = {"choices": [{"index": 0, "delta": {"content": word + " "}}]}
+            self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+            self.wfile.flush()
+        self.wfile.write(b"data: [DONE]\n\n")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def stub_url():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+@pytest.fixture
+def write(seed_assistant, stub_url):
+    from qa.write import Writer
+    from qa.write.backends import ChatEndpoint
+
+    def run(reply, question=QUESTION, status=200, delay_s=0.0, first_token_s=10.0):
+        Stub.reply, Stub.status, Stub.delay_s, Stub.requests = reply, status, delay_s, []
+        backend = ChatEndpoint(stub_url, model="stub", api_key="k", name="stub server",
+                               first_token_s=first_token_s, total_s=30)
+        return Writer(seed_assistant, backend).write(seed_assistant.ask(question))
+    return run
+
+
+def _cited(ans, sentence_start):
+    line = next(s for s in ans.text.split("] ") if s.startswith(sentence_start))
+    n = int(line.rsplit("[", 1)[1].rstrip("] "))
+    return next(c for c in ans.citations if c.n == n)
+
+
+def test_a_supported_sentence_is_shown_and_cited_to_the_passage_that_says_it(write):
+    ans = write(f"{TRUE} [1]")
+    assert ans.mode == "generative" and not ans.refused and ans.writer == "stub server"
+    assert ans.text.startswith(TRUE)
+    cit = _cited(ans, "Korea's e-Government")
+    assert "Informatization Promotion Fund" in cit.quote and cit.support >= 0.45
+    d = ans.to_dict()
+    assert d["mode"] == "generative" and d["citations"][0]["support"] == round(cit.support, 3)
+    body = Stub.requests[0]["body"]
+    assert body["stream"] is True and body["model"] == "stub" and Stub.requests[0]["auth"] == "Bearer k"
+    assert QUESTION in body["messages"][-1]["content"] and "Answer in English" in body["messages"][-1]["content"]
+
+
+def test_a_sentence_no_source_supports_is_left_out_and_said_so(write):
+    ans = write(f"{TRUE} [1] {FALSE_NAME} [2]")
+    assert "World Bank" not in ans.text and TRUE in ans.text
+    assert ans.unsupported == (FALSE_NAME,)
+    assert "1 written sentence was left out" in ans.notice
+
+
+def test_a_number_found_in_no_source_is_left_out(write):
+    ans = write(f"{TRUE} [1] {FALSE_NUMBER} [1]")
+    assert "987" not in ans.text and ans.unsupported == (FALSE_NUMBER,)
+
+
+def test_a_wrong_citation_number_is_replaced_by_the_passage_that_supports_the_sentence(write):
+    ans = write(f"{TRUE} [3]")
+    cit = _cited(ans, "Korea's e-Government")
+    assert "Informatization Promotion Fund" in cit.quote  # whatever source [3] was, the quote says it
+    assert cit.quote in " ".join(h.shown.text for h in ans.hits)  # verbatim from a passage
+
+
+def test_when_nothing_written_is_supported_the_answer_is_a_refusal_with_the_closest_passages(write):
+    ans = write(FALSE_NAME)
+    assert ans.refused and ans.mode == "generative" and ans.citations == ()
+    assert "Nothing the writer wrote is supported" in ans.refusal_reason and ans.passages
+
+
+def test_the_writer_finding_no_answer_is_a_refusal(write):
+    ans = write("NO ANSWER")
+    assert ans.refused and "found no answer" in ans.refusal_reason
+
+
+def test_a_server_error_gives_the_quoted_answer_with_a_notice(write):
+    ans = write(TRUE, status=500)
+    assert ans.mode == "extractive" and not ans.refused and ans.citations
+    assert "HTTP 500" in ans.notice and "quoted answer" in ans.notice
+
+
+def test_a_server_that_hangs_times_out_to_the_quoted_answer(write):
+    t0 = time.monotonic()
+    ans = write(TRUE, delay_s=4.0, first_token_s=1.0)
+    assert time.monotonic() - t0 < 3.5
+    assert ans.mode == "extractive" and ans.citations and "sent nothing for 1 s" in ans.notice
+
+
+def test_an_unreachable_server_gives_the_quoted_answer(seed_assistant, monkeypatch):
+    from qa.write import Writer, backend_from_env
+    monkeypatch.setenv("QA_LLM_URL", "http://127.0.0.1:9/v1")  # the discard port: nothing listens
+    ans = Writer(seed_assistant, backend_from_env()).write(seed_assistant.ask(QUESTION))
+    assert ans.mode == "extractive" and ans.citations and "unreachable" in ans.notice
+
+
+def test_a_french_question_asks_for_a_french_answer(write):
+    write("NO ANSWER", question="Comment la Corée a-t-elle financé ses premiers projets de gouvernement électronique ?")
+    assert "Answer in French" in Stub.requests[0]["body"]["messages"][-1]["content"]
