@@ -41,6 +41,17 @@ def load_assistant(index_dir: str, built: str):
     return a
 
 
+@st.cache_resource(show_spinner=False)
+def load_writer(index_dir: str, built: str):
+    """The writer of written answers (QA_LLM_URL's server or the embedded model), or None where
+    there is none or QA_WRITE=0. One per server, as the assistant."""
+    if os.environ.get("QA_WRITE", "1").strip().lower() in ("0", "false", "no", "off"):
+        return None
+    from qa.write import Writer, backend_from_env
+    backend = backend_from_env(say=lambda msg: None)
+    return Writer(load_assistant(index_dir, built), backend) if backend else None
+
+
 @st.cache_resource
 def feedback_store():
     return FeedbackStore()
@@ -102,6 +113,7 @@ def show_page(pdf: Path, c):
 
 def show_sources(ans, manifest: dict, key: str):
     passages = {h.chunk.chunk_id: h.shown for h in ans.hits}  # the cited chunk with its neighbour
+    passages.update({h.shown.chunk_id: h.shown for h in ans.hits})  # a written answer cites the passage
     for c in ans.citations:
         where = f" — page {c.pages[0]}" if c.pages else ""
         if c.page_labels and c.pages and c.page_labels[0] != str(c.pages[0]):
@@ -189,6 +201,12 @@ except QAError as e:
     st.error(f"{e}")
     st.stop()
 manifest = assistant.index.manifest
+writer = load_writer(str(index_dir), manifest_mtime)
+if not kiosk and writer is not None:
+    with st.sidebar:
+        if not st.toggle("Written answers", value=True, help="A short answer written in your language from the "
+                         "passages found, each sentence checked and cited; the quoted answer is shown at once."):
+            writer = None
 if st.session_state.get("index_name") != chosen:
     st.session_state.index_name = chosen
     reset_conversation()
@@ -225,20 +243,45 @@ if not st.session_state.turns and not question:
         for i, s in enumerate(starters):
             st.button(s, key=f"starter-{i}", on_click=ask_next, args=(s,), use_container_width=kiosk)
 
-def show_answer(turn: int, ans):
+def show_quoted(turn: int, ans):
     if ans.refused:
         show_refusal(ans, f"h{turn}")
     else:
         st.markdown(plain(ans.text).replace("\n", "  \n"))  # a quoted list keeps its lines
         show_sources(ans, manifest, f"h{turn}")
-        show_feedback(turn, ans, chosen)
+
+
+def show_written(turn: int, ans):
+    if ans.refused:
+        st.warning(f"{ans.refusal_reason} The quoted answer below shows what was found.",
+                   icon=":material/search_off:")
+        return
+    st.markdown(plain(ans.text))
+    st.caption(f"Written by {ans.writer}; each sentence was checked against the passage it cites.")
+    show_sources(ans, manifest, f"w{turn}")
+
+
+def show_answer(turn: int, t: dict):
+    written, quoted = t.get("written"), t["answer"]
+    if written is not None and written.mode == "generative":
+        show_written(turn, written)
+        if written.notice:
+            st.caption(written.notice)
+        with st.expander("The reports' own words (quoted answer)", expanded=written.refused and not quoted.refused):
+            show_quoted(turn, quoted)
+    else:
+        if written is not None and written.notice:
+            st.info(written.notice, icon=":material/info:")
+        show_quoted(turn, quoted)
+    if not quoted.refused:
+        show_feedback(turn, written if written is not None and not written.refused else quoted, chosen)
 
 
 for i, t in enumerate(st.session_state.turns):
     with st.chat_message("user"):
         st.markdown(plain(t["answer"].question))
     with st.chat_message("assistant"):
-        show_answer(i, t["answer"])
+        show_answer(i, t)
 
 if question:
     st.session_state.last_active = time.time()
@@ -248,11 +291,26 @@ if question:
     with st.chat_message("assistant"):
         with st.spinner("Searching the reports…"):
             ans = assistant.ask(question, history=history, top_k=top_k)
-        st.session_state.turns.append({"answer": ans})
-        show_answer(len(st.session_state.turns) - 1, ans)
+        turn = {"answer": ans}
+        st.session_state.turns.append(turn)
+        if writer is None or ans.refused:
+            show_answer(len(st.session_state.turns) - 1, turn)
+        else:
+            # the quoted answer at once; the written one streams in above it, sentence by sentence,
+            # each shown only once checked against the passages
+            written_slot = st.container()
+            with st.expander("The reports' own words (quoted answer)", expanded=True):
+                show_quoted(len(st.session_state.turns) - 1, ans)
+            with written_slot:
+                st.caption(f"Writing an answer in your language ({writer.backend.name})…")
+                writing = writer.stream(ans)
+                st.write_stream(writing)
+            turn["written"] = writing.answer
+            st.rerun()  # shown again whole: the written answer with its sources, the quotes folded
 
 if not kiosk and st.session_state.turns:  # rendered last, so it includes the answer just given
-    answers = [t["answer"] for t in st.session_state.turns]
+    answers = [t["written"] if t.get("written") is not None and t["written"].mode == "generative"
+               and not t["written"].refused else t["answer"] for t in st.session_state.turns]
     with export_slot.container():
         st.download_button("Export briefing (Word)", briefing_docx(answers, chosen),
                            file_name=f"briefing-{chosen}.docx", use_container_width=True,

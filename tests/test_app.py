@@ -16,6 +16,7 @@ def app_env(seed_index, tmp_path, monkeypatch):
     shutil.copytree(seed_index, root / "seed")
     monkeypatch.setenv("QA_INDEX_ROOT", str(root))
     monkeypatch.setenv("QA_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("QA_WRITE", "0")  # quoted answers; the written one has its own test below
     return tmp_path
 
 
@@ -127,3 +128,21 @@ def test_html_left_in_a_report_is_not_shown_around_a_quote(tmp_path, monkeypatch
     assert "regional piloting" in shown  # the passage around it
     for markup in ("<!--", "details", "summary", "logo.png"):
         assert markup not in shown.replace("\\", "")
+
+
+def test_a_written_answer_appears_with_its_sources_and_the_quotes_below(app_env, monkeypatch):
+    from tests.stub_llm import Stub, stub_server
+    monkeypatch.delenv("QA_WRITE")
+    with stub_server() as url:
+        monkeypatch.setenv("QA_LLM_URL", url)
+        Stub.script("Korea funded its e-Government through the Informatization Promotion Fund. [3] "
+                    "It was also paid for by the World Bank. [1]")
+        at = start()
+        at.chat_input[0].set_value("How were Korea's e-Government projects funded?").run()
+        assert not at.exception
+    shown = texts(at).replace("\\", "")  # markdown escapes
+    assert "Korea funded its e-Government through the Informatization Promotion Fund. [1]" in shown
+    assert "World Bank" not in shown  # no passage supports it
+    assert any("Written by server" in c.value for c in at.caption)
+    assert any("left out" in c.value for c in at.caption)
+    assert any(e.label.startswith("The reports' own words") for e in at.expander)

@@ -31,22 +31,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(seed_index, tmp_path_factory):
-    if not CHROMIUM:
-        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
-    root = tmp_path_factory.mktemp("srv") / "index"
-    root.mkdir()
-    shutil.copytree(seed_index, root / "seed")
-    if REPORT.exists():  # a real report, for the cited page shown as a picture
-        from qa.build import build_index
-        corpus = root.parent / "report"
-        corpus.mkdir()
-        shutil.copy(REPORT, corpus / REPORT.name)
-        build_index(corpus, root / "report")
+def _start_app(root: Path, **env_extra):
+    """`streamlit run app.py` over the indexes under `root` on a free loopback port; (url, process)."""
     port = _free_port()
-    env = dict(os.environ, QA_INDEX_ROOT=str(root), QA_STATE_DIR=str(root.parent / "state"))
+    env = dict(os.environ, QA_INDEX_ROOT=str(root), QA_STATE_DIR=str(root.parent / "state"), **env_extra)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                              "--server.headless", "true", "--server.address", "127.0.0.1",
                              "--server.port", str(port), "--browser.gatherUsageStats", "false",
@@ -62,13 +50,52 @@ def server(seed_index, tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+    return url, proc
+
+
+def _needs_browser():
+    if not CHROMIUM:
+        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
+
+
+@pytest.fixture(scope="module")
+def server(seed_index, tmp_path_factory):
+    _needs_browser()
+    root = tmp_path_factory.mktemp("srv") / "index"
+    root.mkdir()
+    shutil.copytree(seed_index, root / "seed")
+    if REPORT.exists():  # a real report, for the cited page shown as a picture
+        from qa.build import build_index
+        corpus = root.parent / "report"
+        corpus.mkdir()
+        shutil.copy(REPORT, corpus / REPORT.name)
+        build_index(corpus, root / "report")
+    url, proc = _start_app(root, QA_WRITE="0")  # quoted answers; written ones: test_a_written_answer…
     yield url
     proc.terminate()
     proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
-def browser(server):
+def writing_server(seed_index, tmp_path_factory):
+    """The app with a writer: the stub chat server of tests/stub_llm.py."""
+    from tests.stub_llm import Stub, stub_server
+    _needs_browser()
+    root = tmp_path_factory.mktemp("srv-w") / "index"
+    root.mkdir()
+    shutil.copytree(seed_index, root / "seed")
+    with stub_server() as llm:
+        Stub.script("Korea funded its e-Government projects through the Informatization Promotion Fund. [2]")
+        url, proc = _start_app(root, QA_LLM_URL=llm)
+        yield url
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _needs_browser()
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
@@ -98,6 +125,26 @@ def test_ask_see_citation_expand_source(server, browser, width):
     shot = ARTIFACTS / f"answer-{width}px.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+    page.close()
+
+
+def test_a_written_answer_streams_in_with_its_sources(writing_server, browser):
+    from playwright.sync_api import expect
+    page = browser.new_page(viewport={"width": 1280, "height": 1100})
+    page.goto(writing_server)
+    box = page.get_by_placeholder("Ask a question about the reports")
+    expect(box).to_be_visible(timeout=90_000)
+    box.fill("How were Korea's e-Government projects funded?")
+    box.press("Enter")
+    written = page.get_by_text("Korea funded its e-Government projects through the Informatization Promotion Fund.")
+    expect(written.first).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("Written by server").first).to_be_visible(timeout=30_000)
+    source = page.locator("[data-testid='stExpander']").filter(has_text="[1]").first
+    source.locator("summary").click()
+    expect(source.get_by_text("Informatization Promotion Fund", exact=False).first).to_be_visible()
+    expect(page.locator("[data-testid='stExpander']").filter(has_text="The reports' own words").first).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "written-answer.png"), full_page=True)
     page.close()
 
 

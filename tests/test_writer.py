@@ -1,12 +1,11 @@
 """The written answer against a stub OpenAI-compatible server on loopback: what the writer says
 is checked sentence by sentence against the passages, re-cited by us, and a failing server
 never costs the user the quoted answer."""
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
+from tests.stub_llm import Stub, stub_server
 
 QUESTION = "How did Korea fund its early e-Government projects?"
 TRUE = "Korea's e-Government was funded through the Informatization Promotion Fund."
@@ -14,40 +13,10 @@ FALSE_NAME = "The projects were paid for by a loan from the World Bank."
 FALSE_NUMBER = "The Informatization Promotion Fund spent 987 billion won on them."
 
 
-class Stub(BaseHTTPRequestHandler):
-    reply = ""  # what the model "writes"
-    status = 200
-    delay_s = 0.0
-    requests: list = []
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        Stub.requests.append({"body": body, "auth": self.headers.get("Authorization")})
-        time.sleep(Stub.delay_s)
-        if Stub.status != 200:
-            self.send_response(Stub.status)
-            self.end_headers()
-            self.wfile.write(b'{"error": "model not loaded"}')
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.end_headers()
-        for word in Stub.reply.split(" "):  # streamed a word at a time, as a model does
-            event = {"choices": [{"index": 0, "delta": {"content": word + " "}}]}
-            self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
-            self.wfile.flush()
-        self.wfile.write(b"data: [DONE]\n\n")
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def stub_url():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+    with stub_server() as url:
+        yield url
 
 
 @pytest.fixture
@@ -56,7 +25,7 @@ def write(seed_assistant, stub_url):
     from qa.write.backends import ChatEndpoint
 
     def run(reply, question=QUESTION, status=200, delay_s=0.0, first_token_s=10.0):
-        Stub.reply, Stub.status, Stub.delay_s, Stub.requests = reply, status, delay_s, []
+        Stub.script(reply, status, delay_s)
         backend = ChatEndpoint(stub_url, model="stub", api_key="k", name="stub server",
                                first_token_s=first_token_s, total_s=30)
         return Writer(seed_assistant, backend).write(seed_assistant.ask(question))
@@ -64,7 +33,7 @@ def write(seed_assistant, stub_url):
 
 
 def _cited(ans, sentence_start):
-    line = next(s for s in ans.text.split("] ") if s.startswith(sentence_start))
+    line = next(s for s in ans.text.split("] ") if s.lstrip("- ").startswith(sentence_start))
     n = int(line.rsplit("[", 1)[1].rstrip("] "))
     return next(c for c in ans.citations if c.n == n)
 
@@ -135,3 +104,13 @@ def test_an_unreachable_server_gives_the_quoted_answer(seed_assistant, monkeypat
 def test_a_french_question_asks_for_a_french_answer(write):
     write("NO ANSWER", question="Comment la Corée a-t-elle financé ses premiers projets de gouvernement électronique ?")
     assert "Answer in French" in Stub.requests[0]["body"]["messages"][-1]["content"]
+
+
+def test_a_written_list_stays_a_list_and_its_numbering_is_not_taken_for_a_fact(write):
+    ans = write("The lessons include:\n1) Political leadership is imperative. [2]\n"
+                "2) Human resources development is critical. [5]", question="What lessons can other countries learn "
+                                                                              "from Korea's e-Government?")
+    lines = ans.text.splitlines()
+    assert lines[-2].startswith("- Political leadership is imperative. [")
+    assert lines[-1].startswith("- Human resources development is critical. [")  # "2)" is not checked as a number
+    assert not [u for u in ans.unsupported if "leadership" in u or "Human" in u]

@@ -23,10 +23,25 @@ _CODE_NAME = re.compile(r"\b(?=\w*[A-Z]\w*[A-Z0-9])[A-Z][\w-]*[A-Z0-9][\w-]*\b")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z][\w'’-]+")
 
 
+_ENUMERATOR = re.compile(r"^\s*(?:[-•*·▪]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+
+
 def sentences(text: str) -> list[str]:
-    """The sentences of a written answer, without the model's citation marks."""
-    parts = [_CITE_MARK.sub("", p).strip(" \t-•*") for p in _SENTENCE.split(text or "")]
-    return [p for p in parts if len(re.findall(r"\w", p)) >= 3]
+    """The sentences of a written answer, without the model's citation marks; a list item keeps
+    its bullet ("- …") so the answer reads as a list."""
+    out = []
+    for p in _SENTENCE.split(text or ""):
+        p = _CITE_MARK.sub("", p).strip()
+        item = _ENUMERATOR.match(p)
+        p = _ENUMERATOR.sub("", p).strip(" \t-•*")
+        if len(re.findall(r"\w", p)) >= 3:
+            out.append(f"- {p}" if item else p)
+    return out
+
+
+def statement(sentence: str) -> str:
+    """A sentence without its list bullet: what is checked ("3)" numbers the list, not a fact)."""
+    return sentence[2:] if sentence.startswith("- ") else sentence
 
 
 def numbers(text: str) -> list[str]:
@@ -68,9 +83,6 @@ class Support:
     missing: tuple[str, ...] = ()  # numbers or names no source sentence holds
 
 
-PAIR_PENALTY = 0.05  # two sentences quoted together must support clearly better than one alone
-
-
 def source_sentences(excerpts) -> list[SourceSentence]:
     """Each sentence of the excerpts, and each two that follow each other (a written sentence may
     join a fact and the sentence that runs on from it); the quote is the verbatim span."""
@@ -87,13 +99,14 @@ def source_sentences(excerpts) -> list[SourceSentence]:
 class SupportChecker:
     """Scores written sentences against the source sentences of one answer's excerpts."""
 
-    def __init__(self, embedder, excerpts, same_language: bool, term_weights=None, meaning_weight: float = 1.0):
+    def __init__(self, embedder, excerpts, same_language: bool, term_weights=None, meaning_weight: float = 1.0,
+                 floor: float = 0.45):
         """`term_weights(sentence) → {term: weight}` (the index's IDF): in the sources' language a
         sentence's support is `meaning_weight` × meaning + the rest × the share of its terms the
         source holds, as an extractive answer's sentences are scored; across languages, meaning."""
         self.embedder, self.same_language = embedder, same_language
         self.term_weights = term_weights if same_language else None
-        self.meaning_weight = meaning_weight
+        self.meaning_weight, self.floor = meaning_weight, floor  # floor: AnswerPolicy.support_min
         self.sources = source_sentences(excerpts)
         self._calibrate = getattr(embedder, "calibrated", lambda s: np.asarray(s))
         self._vectors = embedder.encode_queries([s.text for s in self.sources]) if self.sources else None
@@ -101,6 +114,7 @@ class SupportChecker:
                                 any(o.start == s.start and o.end < s.end for o in self.sources) for s in self.sources], float)
 
     def check(self, sentence: str) -> Support:
+        sentence = statement(sentence)
         if not self.sources:
             return Support(sentence, None, 0.0)
         sims = np.asarray(self._calibrate(self._vectors @ self.embedder.encode_queries([sentence])[0]), float)
@@ -108,18 +122,19 @@ class SupportChecker:
             weights = self.term_weights(sentence)
             share = np.array([coverage(weights, s.text) for s in self.sources])
             sims = self.meaning_weight * sims + (1 - self.meaning_weight) * share
-        sims = sims - PAIR_PENALTY * self._pairs
         facts = [(n, True) for n in numbers(sentence)] + [(n, False) for n in names(sentence, self.same_language)]
         holds = []
         for s in self.sources:
             hay = fold_text(s.text)
             holds.append(all(_has_number(f, hay) if is_num else _present(f, hay, re.sub(r"[\s-]+", "", hay))
                              for f, is_num in facts))
-        order = np.argsort(-np.asarray(sims), kind="stable")
-        best = next((int(i) for i in order if holds[int(i)]), None)
-        if best is None:
-            hay = fold_text(" ".join(s.text for s in self.sources))
+        order = [int(i) for i in np.argsort(-np.asarray(sims), kind="stable")]
+        best = next((i for i in order if holds[i] and not self._pairs[i]), None)
+        if best is None or sims[best] < self.floor:  # two sentences together only where one alone falls short
+            best = next((i for i in order if holds[i]), None)
+        if best is None:  # what the closest source sentence lacks
+            hay = fold_text(self.sources[order[0]].text)
             missing = tuple(f for f, is_num in facts
                             if not (_has_number(f, hay) if is_num else _present(f, hay, re.sub(r"[\s-]+", "", hay))))
-            return Support(sentence, self.sources[int(order[0])], 0.0, missing or tuple(f for f, _ in facts))
+            return Support(sentence, self.sources[order[0]], 0.0, missing)
         return Support(sentence, self.sources[best], float(sims[best]))

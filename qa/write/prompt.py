@@ -12,11 +12,14 @@ from ..chunk import sentence_spans
 from ..text import language
 from ..types import Hit
 
-SYSTEM = ("You answer questions about government reports using only the numbered sources below. "
-          "Write a short answer of one to four sentences in {language}. After each sentence write the "
-          "number of the source it comes from in square brackets, like [2]. State only what the sources "
-          "say; copy names and numbers exactly. If the sources do not answer the question, write only: "
-          "NO ANSWER")
+# Measured on the seed questions: "If the sources do not answer …, write NO ANSWER" made the 1.5B
+# model refuse 4 of 15 answerable questions whose passages held the answer; the judge has
+# already found strong evidence before the writer is asked, so it is told to refuse only when
+# the sources say nothing on the subject.
+SYSTEM = ("You help government officials. Answer the question from the numbered sources. Write one to four "
+          "short sentences in {language}. After each sentence, give the number of its source in square "
+          "brackets, like [2]. Use only facts from the sources; copy names and numbers exactly. Only if the "
+          "sources say nothing about the subject of the question, write: NO ANSWER")
 NO_ANSWER = "NO ANSWER"
 
 
@@ -73,7 +76,7 @@ def excerpts(hits: list[Hit], scored: list, passages: int, words: int) -> list[E
 def messages(question: str, lang: str, parts: list[Excerpt]) -> list[dict]:
     sources = "\n\n".join(f"[{e.n}] {e.hit.shown.title}{_pages(e.hit)}:\n{' '.join(e.text.split())}" for e in parts)
     return [{"role": "system", "content": SYSTEM.format(language=language.name(lang))},
-            {"role": "user", "content": f"Sources:\n{sources}\n\nQuestion: {question}\n"
+            {"role": "user", "content": f"Question: {question}\n\nSources:\n{sources}\n\nQuestion: {question}\n"
                                         f"Answer in {language.name(lang)}:"}]
 
 

@@ -28,7 +28,7 @@ _SENTENCE_DONE = re.compile(r"[.!?。！？](?:\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*
 
 class Writing:
     """One written answer in progress: iterate for the checked sentences as they come (each with
-    its [n] and a trailing space); then `answer` is the final Answer."""
+    its [n], after a space or, for a list item, a line break); then `answer` is the final Answer."""
 
     def __init__(self, writer: "Writer", quoted: Answer):
         self.writer, self.quoted = writer, quoted
@@ -45,7 +45,7 @@ class Writing:
         parts = prompt.excerpts(hits, list(quoted.scored), policy.writer_passages, policy.writer_words_per_passage)
         same_language = all(w.assistant.language_of(e.hit.shown) == query.lang for e in parts)
         checker = SupportChecker(w.embedder, parts, same_language, w.assistant.index.lexical.term_weights,
-                                 policy.meaning_weight)
+                                 policy.meaning_weight, policy.support_min)
         kept, dropped, citations, number_of = [], [], [], {}
         written, buffer = "", ""
         try:
@@ -81,7 +81,7 @@ class Writing:
         if dropped:
             notice = (f"{len(dropped)} written sentence{'s were' if len(dropped) > 1 else ' was'} left out: "
                       f"no passage found supports {'them' if len(dropped) > 1 else 'it'}.")
-        self.answer = dataclasses.replace(quoted, text=" ".join(kept), citations=tuple(citations), mode="generative",
+        self.answer = dataclasses.replace(quoted, text="".join(kept), citations=tuple(citations), mode="generative",
                                           writer=w.backend.name, notice=notice, timings_ms=timings,
                                           unsupported=tuple(dropped))
 
@@ -99,9 +99,11 @@ class Writing:
                 passage = parts[src.excerpt].hit.shown
                 citations.append(compose.citation(number_of[key], passage, src.text, a.page_labels, a.ocr_pages,
                                                   support=support.score))
-            line = f"{sentence} [{number_of[key]}]"
-            kept.append(line)
-            yield line + " "
+            # a list item stands on its own line, as the writer wrote it
+            item = sentence.startswith("- ")
+            sep = "" if not kept else "\n" if item or kept[-1].lstrip("\n").startswith("- ") else " "
+            kept.append(f"{sep}{sentence} [{number_of[key]}]")
+            yield kept[-1]
 
 
 class Writer:
