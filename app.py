@@ -302,8 +302,14 @@ if question:
             with st.expander("The reports' own words (quoted answer)", expanded=True):
                 show_quoted(len(st.session_state.turns) - 1, ans)
             with written_slot:
-                st.caption(f"Writing an answer in your language ({writer.backend.name})…")
-                writing = writer.stream(ans)
+                status = st.empty()
+                status.caption(f"Writing an answer in your language ({writer.backend.name})…")
+
+                def queued(ahead: int):
+                    status.caption(f"Writing an answer in your language ({writer.backend.name})…" if not ahead else
+                                   f"Your written answer is queued: {ahead} being written before it. "
+                                   "The quoted answer is below.")
+                writing = writer.stream(ans, on_wait=queued)
                 st.write_stream(writing)
             turn["written"] = writing.answer
             st.rerun()  # shown again whole: the written answer with its sources, the quotes folded

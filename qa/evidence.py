@@ -105,6 +105,7 @@ _NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS + QUANTITY_WORDS)})\b", re.
 _MONEY = re.compile(rf"[{CURRENCY_SIGNS}]|\b({'|'.join(CURRENCY_WORDS)})\b", re.I)
 
 
+_COUNT = re.compile(rf"[\d.,%]*\d[\d.,%]*|(?i:{'|'.join(NUMBER_WORDS)})")  # "29", "1,200", "two"
 _COUNTED_UNIT = re.compile(r"\b(?i:how many)\s+(?:[A-Z]\w*\s+)*([a-z][\w-]*)")
 
 
@@ -133,7 +134,7 @@ def has_answer_kind(kind: str | None, text: str) -> bool:
         unit = kind.split(":", 1)[1]
         tokens = re.findall(r"[\w.,%]+", text)
         stems = [tokenize(t) for t in tokens]
-        return any(re.search(r"\d", tokens[i]) and any(unit in stems[j] for j in range(i + 1, min(i + 4, len(tokens))))
+        return any(_COUNT.fullmatch(tokens[i]) and any(unit in stems[j] for j in range(i + 1, min(i + 4, len(tokens))))
                    for i in range(len(tokens)))
     pattern = {"year": _YEAR, "money": _MONEY, "number": _NUMBER}[kind]
     return pattern.search(text) is not None

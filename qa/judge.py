@@ -90,7 +90,7 @@ def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
     near = [c for c in scored if c.score >= best.score - policy.other_margin]
     texts = [running.strip(hits[c.hit_rank].chunk, c.text) if running else c.text for c in near]
     if not any(evidence.has_answer_kind(kind, t) for t in texts):
-        what = KIND_WORDS.get(kind or "", f"a number of {(kind or '').split(':')[-1]}s")
+        what = KIND_WORDS.get(kind or "", "the count asked for")
         return Refusal("kind", f"No sentence close to the question gives {what}.")
     return None
 

@@ -114,3 +114,37 @@ def test_a_written_list_stays_a_list_and_its_numbering_is_not_taken_for_a_fact(w
     assert lines[-2].startswith("- Political leadership is imperative. [")
     assert lines[-1].startswith("- Human resources development is critical. [")  # "2)" is not checked as a number
     assert not [u for u in ans.unsupported if "leadership" in u or "Human" in u]
+
+
+def test_the_queue_serves_in_arrival_order_and_tells_each_waiting_answer_its_place():
+    import threading
+    from qa.write.queue import WriteQueue
+    q = WriteQueue(slots=1)
+    order, told = [], {}
+    first_in = threading.Event()
+    release = threading.Event()
+
+    def answer(name):
+        with q.turn(lambda n: told.setdefault(name, []).append(n)):
+            order.append(name)
+            if name == "a":
+                first_in.set()
+                release.wait(5)
+
+    a = threading.Thread(target=answer, args=("a",))
+    a.start()
+    first_in.wait(5)
+    b = threading.Thread(target=answer, args=("b",))
+    b.start()
+    while q.waiting < 1:
+        time.sleep(0.01)
+    c = threading.Thread(target=answer, args=("c",))
+    c.start()
+    while q.waiting < 2:
+        time.sleep(0.01)
+    release.set()
+    for t in (a, b, c):
+        t.join(5)
+    assert order == ["a", "b", "c"]
+    assert "a" not in told  # a free slot: no waiting to report
+    assert told["b"] == [1, 0] and told["c"][0] == 2 and told["c"][-1] == 0

@@ -9,6 +9,7 @@ Configured from the environment:
   QA_LLM_MODEL    a GGUF file for the embedded backend (default: the packaged Qwen2.5 1.5B)
   QA_LLM_THREADS  threads of the embedded model (default: every core this process may use)
   QA_LLM_TIMEOUT  seconds to wait for a reply before giving up (default 120; first words: 45)
+  QA_LLM_CONCURRENCY  answers asked of the server at once (default 4); more wait in a queue
 """
 from __future__ import annotations
 
@@ -40,13 +41,14 @@ class ChatEndpoint:
     for the first words, `total_s` for the whole answer, each read at most `first_token_s`."""
 
     def __init__(self, url: str, model: str = "", api_key: str = "", name: str = "",
-                 first_token_s: float = 45.0, total_s: float = 120.0):
+                 first_token_s: float = 45.0, total_s: float = 120.0, slots: int = 4):
         self.url = url.rstrip("/")
         if not self.url.endswith("/chat/completions"):
             self.url += "/chat/completions"
         self.model, self.api_key = model, api_key
         self.name = name or f"server {model or url}"
         self.first_token_s, self.total_s = first_token_s, total_s
+        self.slots = slots  # answers asked of it at once; more wait in the writer's queue
 
     def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
         body = {"messages": messages, "max_tokens": max_tokens, "temperature": 0.0, "stream": True}
@@ -89,7 +91,10 @@ class ChatEndpoint:
 
 class Embedded:
     """The packaged model (or QA_LLM_MODEL) run by llama.cpp through xllamacpp, one per process,
-    served on a loopback port that only this process knows the key of."""
+    served on a loopback port that only this process knows the key of. One answer at a time: on a
+    laptop's two cores a second one at once would halve the speed of both."""
+
+    slots = 1
 
     _lock = threading.Lock()
     _server = None
@@ -134,7 +139,8 @@ def backend_from_env(say=print) -> Backend | None:
     if url:
         return ChatEndpoint(url, os.environ.get("QA_LLM_NAME", ""),
                             os.environ.get("QA_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY", ""),
-                            first_token_s=min(45.0, timeout), total_s=timeout)
+                            first_token_s=min(45.0, timeout), total_s=timeout,
+                            slots=int(os.environ.get("QA_LLM_CONCURRENCY", "4")))
     from .model import available
     custom = os.environ.get("QA_LLM_MODEL", "").strip() or None
     if custom is None and not available():

@@ -1,0 +1,148 @@
+"""Refit AnswerPolicy — how answers are read and when they are refused — by cross-validation
+*by document*, over every question set we have.
+
+    python bench/fit_policy.py --index index/seed ../shared/eval/dev.jsonl \\
+        --index index/all ../shared/eval/reports-dev.jsonl --index index/all bench/questions/extra.jsonl \\
+        --index index/all bench/questions/multilingual.jsonl --index index/all bench/questions/situations.jsonl
+
+Each question is answered once per reading configuration (the weights of meaning and term overlap,
+the margins that let further sentences join, the answer's length) with the strength thresholds
+off; that gives its evidence strength, whether question and passage are in one language (which
+threshold applies), whether another check (names, numbers, the kind asked for) refuses it anyway,
+and whether the answer holds every answer keyword. A configuration and its two thresholds then
+decide every question without asking again. The score is accuracy: answerable questions answered
+with every keyword, unanswerable ones refused. Folds hold out one gold document at a time (its
+questions are never seen by the fit that judges them); unanswerable questions, which have no
+document, are held out by question set. Results go to bench/results/policy.md.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from qa.assistant import Assistant  # noqa: E402
+from qa.evaluate import load_questions, norm, passage_hit  # noqa: E402
+from qa.policy import AnswerPolicy  # noqa: E402
+
+# around the current values (each run of the questions is ~5 s: the grid is kept to ~25 runs)
+READING = {"meaning_weight": (0.45, 0.55, 0.65), "cross_meaning_weight": (0.75, 0.95),
+           "other_margin": (0.12, 0.28), "max_answer_sentences": (3, 5)}
+T_SAME = np.round(np.arange(0.10, 0.40, 0.02), 2)
+T_ACROSS = np.round(np.arange(0.10, 0.40, 0.02), 2)
+
+
+def observe(assistants: dict, sets: list[tuple[str, Path]], reading: dict) -> list[dict]:
+    out = []
+    for index_dir, qfile in sets:
+        a = assistants[index_dir]
+        a.policy = dataclasses.replace(AnswerPolicy(), refuse_below=0.0, refuse_below_foreign=0.0, **reading)
+        for row in load_questions(qfile):
+            ans = a.ask(row["question"])
+            q = ans.query
+            top = ans.hits[ans.scored[0].hit_rank].chunk if ans.scored else None
+            across = q.foreign or (top is not None and a.language_of(top) != q.lang)
+            kws = row.get("answer_keywords") or []
+            text = norm(ans.text)
+            out.append({"set": qfile.name, "id": row.get("id"), "answerable": bool(row.get("answerable")),
+                        "lang": row.get("lang") or "en", "strength": ans.strength, "across": across,
+                        "other_refuses": ans.refused, "keywords": all(norm(k) in text for k in kws),
+                        "found": any(passage_hit(row, h.to_passage()) for h in ans.passages[:5]),
+                        "group": row.get("doc") if row.get("answerable") else f"unanswerable:{qfile.name}"})
+    return out
+
+
+def decide(rows, t_same, t_across):
+    """(refused, correct) per row."""
+    res = []
+    for r in rows:
+        refused = r["other_refuses"] or r["strength"] < (t_across if r["across"] else t_same)
+        res.append((refused, refused if not r["answerable"] else (not refused and r["keywords"])))
+    return res
+
+
+def correctness(rows) -> np.ndarray:
+    """(len(T_SAME), len(T_ACROSS), len(rows)) booleans: row decided right at those thresholds."""
+    f = lambda key: np.array([r[key] for r in rows])  # noqa: E731
+    strength, across, other, kw, answerable = f("strength"), f("across"), f("other_refuses"), f("keywords"), f("answerable")
+    t = np.where(across[None, None, :], T_ACROSS[None, :, None], T_SAME[:, None, None])
+    refused = other[None, None, :] | (strength[None, None, :] < t)
+    return np.where(answerable[None, None, :], ~refused & kw[None, None, :], refused)
+
+
+def best(tensors: dict, keep: np.ndarray) -> tuple:
+    """(reading index, t_same, t_across) with the best accuracy on the rows `keep` selects; ties go
+    to the middle of the best plateau (the widest margin)."""
+    scored = []
+    for k, c in tensors.items():
+        acc = c[:, :, keep].sum(axis=2)
+        for i, j in zip(*np.nonzero(acc == acc.max())):
+            scored.append((int(acc[i, j]), k, float(T_SAME[i]), float(T_ACROSS[j])))
+    top = max(s[0] for s in scored)
+    plateau = [s for s in scored if s[0] == top]
+    return plateau[len(plateau) // 2][1:]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--index", nargs=2, action="append", metavar=("INDEX_DIR", "QUESTIONS"), required=True)
+    args = ap.parse_args()
+    sets = [(d, Path(q)) for d, q in args.index]
+    assistants = {d: Assistant.load(d) for d in {d for d, _ in sets}}
+    for a in assistants.values():
+        a.warm()
+    names = list(READING)
+    configs = [dict(zip(names, values)) for values in itertools.product(*READING.values())]
+    default = {n: getattr(AnswerPolicy(), n) for n in names}
+    if default not in configs:
+        configs.append(default)
+    observed = {}
+    for k, reading in enumerate(configs):
+        observed[k] = observe(assistants, sets, reading)
+        print(f"reading {k + 1}/{len(configs)}", file=sys.stderr)
+    rows0 = observed[configs.index(default)]
+    tensors = {k: correctness(rows) for k, rows in observed.items()}
+    group_of = np.array([r["group"] for r in rows0])
+    groups = sorted(set(group_of))
+    held = np.zeros(len(rows0), bool)  # decided by a policy fitted without the row's group
+    for g in groups:
+        k, ts, ta = best(tensors, group_of != g)
+        i, j = list(T_SAME).index(ts), list(T_ACROSS).index(ta)
+        held[group_of == g] = tensors[k][i, j, group_of == g]
+    p = AnswerPolicy()
+    now = decide(rows0, p.refuse_below, p.refuse_below_foreign)
+    k, ts, ta = best(tensors, np.ones(len(rows0), bool))
+    fitted = decide(observed[k], ts, ta)
+    lines = [f"{len(rows0)} questions ({sum(r['answerable'] for r in rows0)} answerable) in {len(sets)} sets, "
+             f"{len(groups)} held-out groups (documents; unanswerable questions by set); "
+             f"{len(configs)} reading configurations × {len(T_SAME)}×{len(T_ACROSS)} thresholds", "",
+             "| set | n | current policy | refitted, held-out document | fitted on all |", "|---|---|---|---|---|"]
+    for name in [q.name for _, q in sets] + ["all"]:
+        idx = [i for i, r in enumerate(rows0) if name in ("all", r["set"])]
+        lines.append(f"| {name} | {len(idx)} | {np.mean([now[i][1] for i in idx]):.3f} | "
+                     f"{np.mean(held[idx]):.3f} | "
+                     f"{np.mean([fitted[i][1] for i in idx]):.3f} |")
+    lines += ["", f"fitted on all: {configs[k]}, refuse_below {ts}, refuse_below_foreign {ta}",
+              f"current: {default}, refuse_below {p.refuse_below}, refuse_below_foreign {p.refuse_below_foreign}", "",
+              "answerable questions refused although the passage was found (top 5), by language, current policy:"]
+    for lang in sorted({r["lang"] for r in rows0}):
+        found = [i for i, r in enumerate(rows0) if r["lang"] == lang and r["answerable"] and r["found"]]
+        if found:
+            lines.append(f"  {lang}: {sum(now[i][0] for i in found)}/{len(found)}")
+    text = "\n".join(lines)
+    print(text)
+    (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
+    (ROOT / "bench" / "results" / "policy.md").write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
