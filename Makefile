@@ -9,7 +9,7 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --upgrade -q pip
-	$(VENV)/bin/pip install -q -e ".[dev,writer]"
+	$(VENV)/bin/pip install -q -e ".[dev,writer,ray]"
 	touch $@
 
 # rebuilt when the reports or the index settings change (an update that changes how text is

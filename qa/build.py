@@ -66,7 +66,9 @@ def _previous(index_dir: Path, settings: Settings) -> Index | None:
 
 def build_index(corpus_dir: Path | str, index_dir: Path | str, settings: Settings | None = None,
                 passwords: dict[str, str] | None = None, progress: ProgressFn | None = None,
-                embedders: tuple[Embedder, Embedder | None] | None = None, say: SayFn | None = None) -> BuildReport:
+                embedders: tuple[Embedder, Embedder | None] | None = None, say: SayFn | None = None,
+                ray=None) -> BuildReport:
+    """`ray`: a distributed.RayBuild that reads and embeds on a Ray cluster (None: here)."""
     from filelock import FileLock, Timeout
 
     settings = settings or Settings.from_env()
@@ -83,7 +85,8 @@ def build_index(corpus_dir: Path | str, index_dir: Path | str, settings: Setting
                                f"(lock file {lock.lock_file})")
     try:
         remove_stale_temporaries(index_dir)
-        return _build(corpus_dir, index_dir, settings, passwords or {}, progress, embedders, say or (lambda m: None))
+        return _build(corpus_dir, index_dir, settings, passwords or {}, progress, embedders, say or (lambda m: None),
+                      ray)
     finally:
         lock.release()
 
@@ -162,7 +165,7 @@ def _prepare(embedders, say: SayFn) -> None:
                     "using the slower one, the index is the same")
 
 
-def _build(corpus_dir, index_dir, settings, passwords, progress, embedders, say) -> BuildReport:
+def _build(corpus_dir, index_dir, settings, passwords, progress, embedders, say, ray=None) -> BuildReport:
     t0 = time.perf_counter()
     report = BuildReport(index_dir)
     sources, report.passed_over = scan_corpus(corpus_dir)
@@ -208,7 +211,8 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders, say)
         progress("read", len(per_file) - len(to_read), len(sources))
     jobs = [(src, passwords.get(src.rel) or passwords.get(src.path.name), chunk_counter(main),
              settings.chunk_tokens, settings.chunk_overlap_sentences) for _, src in to_read]
-    for n, (k, (fields, chunks)) in enumerate(zip([k for k, _ in to_read], _read_all(jobs)), 1):
+    reader = ray.read_all if ray else _read_all
+    for n, (k, (fields, chunks)) in enumerate(zip([k for k, _ in to_read], reader(jobs)), 1):
         per_file[k][0].update(fields)
         per_file[k] = (per_file[k][0], chunks, None, None)
         if progress:
@@ -228,7 +232,7 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders, say)
         lengths = main.count_tokens(texts[did])
         texts[did] = [t if n <= main.max_tokens else c.text for t, n, c in zip(texts[did], lengths, chunks)]
     partial = PartialVectors(index_dir, settings.fingerprint())  # what an interrupted build embedded
-    new_main, resumed = encode_by_file(main.encode_passages, list(texts.items()), partial,
+    new_main, resumed = encode_by_file(ray.encoder(0) if ray else main.encode_passages, list(texts.items()), partial,
                                        f"main-{engine_of(main)}" if engine_of(main) else "main", tick)
     if hasattr(main, "prepare_fast_queries"):
         main.prepare_fast_queries()
@@ -241,7 +245,7 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders, say)
 
     new_ml: dict[str, np.ndarray] = {}
     if multi:
-        new_ml, resumed_ml = encode_by_file(multi.encode_passages, list(texts.items()), partial,
+        new_ml, resumed_ml = encode_by_file(ray.encoder(1) if ray else multi.encode_passages, list(texts.items()), partial,
                                               f"ml-{engine_of(multi)}" if engine_of(multi) else "ml", tick_ml)
         resumed = min(resumed, resumed_ml)
     report.embedded_chunks, report.resumed_chunks = total - resumed, resumed

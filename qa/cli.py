@@ -60,9 +60,19 @@ def _parse_passwords(pairs: tuple[str, ...], passwords_file: str | None) -> dict
               help="password of an encrypted PDF (file name or path relative to the corpus); repeatable")
 @click.option("--passwords-file", type=click.Path(dir_okay=False, exists=True),
               help="a file of FILE=SECRET lines")
-def build(corpus_dir, index_dir, passwords, passwords_file):
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="read and embed on a Ray cluster (ADDRESS, e.g. ray://head:10001), or on a local Ray "
+                   "instance when no address is given; needs the 'ray' extra")
+def build(corpus_dir, index_dir, passwords, passwords_file, ray_address):
     """Build or update the index of CORPUS_DIR (only changed files are re-read and re-embedded)."""
     from .build import build_index
+
+    ray = None
+    if ray_address:
+        from .distributed import RayBuild
+        click.echo(f"Starting Ray ({'a local instance' if ray_address == 'local' else ray_address}) …", err=True)
+        ray = RayBuild(Settings.from_env(), ray_address)
+        click.echo(f"Ray: {ray.workers} embedding worker(s)", err=True)
 
     bars: dict[str, object] = {}
 
@@ -79,11 +89,14 @@ def build(corpus_dir, index_dir, passwords, passwords_file):
     try:
         report = build_index(corpus_dir, index_dir, Settings.from_env(),
                              _parse_passwords(passwords, passwords_file), progress,
-                             say=lambda msg: click.echo(msg, err=True))
+                             say=lambda msg: click.echo(msg, err=True), ray=ray)
     except KeyboardInterrupt:
         click.secho(f"\nInterrupted. The previous index (if any) is unchanged; run the same command again "
                     "to go on where it stopped (what was embedded is kept).", fg="yellow", err=True)
         sys.exit(130)
+    finally:
+        if ray is not None:
+            ray.shutdown()
     for bar in bars.values():
         if not bar.finished:
             bar.__exit__(None, None, None)
