@@ -49,3 +49,12 @@ def seed_index(tmp_path_factory):
 def seed_assistant(seed_index):
     from qa.assistant import Assistant
     return Assistant.load(seed_index)
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that needs the seed index with the real models, or a browser, is slow by nature:
+    `-m "not slow"` leaves it out without each test having to say so."""
+    for item in items:
+        if {"seed_index", "seed_assistant"} & set(getattr(item, "fixturenames", ())) or \
+                item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)

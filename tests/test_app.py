@@ -106,6 +106,7 @@ def test_report_text_is_shown_literally_not_as_markup(app_env):
     assert "\\[1\\]" in answer
 
 
+@pytest.mark.slow
 def test_html_left_in_a_report_is_not_shown_around_a_quote(tmp_path, monkeypatch):
     from qa.build import build_index
     from qa.config import Settings

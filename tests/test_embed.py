@@ -1,8 +1,10 @@
 import numpy as np
+import pytest
 
 from qa.embed import HashEmbedder, MiniLMEmbedder, USEEmbedder
 
 
+@pytest.mark.slow
 def test_numpy_question_encoder_matches_sentence_transformers():
     texts = ["How were Korea's e-Government projects funded?", "짧은 질문", "a", "word " * 300]
     emb = MiniLMEmbedder(precision="fp32")
@@ -12,6 +14,7 @@ def test_numpy_question_encoder_matches_sentence_transformers():
     assert np.all((q * p).sum(1) > 0.9999)
 
 
+@pytest.mark.slow
 def test_bf16_passages_agree_with_fp32():
     texts = ["The Informatization Promotion Fund financed e-Government projects.",
              "Mystery shoppers evaluate public websites in every EU country."] * 3
@@ -47,6 +50,7 @@ def test_hash_embedder_is_deterministic_and_unit():
     assert np.allclose(v[0], v[1]) and abs(np.linalg.norm(v[0]) - 1) < 1e-6
 
 
+@pytest.mark.slow
 def test_onnx_question_encoder_matches_and_is_used(tmp_path, monkeypatch):
     import pytest
     pytest.importorskip("onnxruntime")

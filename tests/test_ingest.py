@@ -44,6 +44,7 @@ def test_pdf_outcomes_are_named():
     assert e.value.outcome == "garbled text"
 
 
+@pytest.mark.slow
 def test_page_labels_and_outline_from_long_pdf():
     d = read(DATA / "19-long-117p-outline-metadata_geotopo.pdf")
     assert len(d.pages) == 117

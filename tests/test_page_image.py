@@ -22,8 +22,8 @@ def _sentence_of(pdf, page: int) -> str:
     return " ".join(lines[len(lines) // 2:len(lines) // 2 + 2])
 
 
-@pytest.mark.parametrize("pdf, page", [(LONG, 2), (LONG, 68), (LONG, 104), (SHORT, 2)],
-                         ids=["117p-2", "117p-68", "117p-104", "4p-2"])
+@pytest.mark.parametrize("pdf, page", [pytest.param(LONG, p, id=f"117p-{p}", marks=pytest.mark.slow) for p in (2, 68, 104)]
+                         + [pytest.param(SHORT, 2, id="4p-2")])
 def test_the_highlight_covers_the_quote_on_the_page(pdf, page):
     import pypdfium2 as pdfium
     from PIL import Image

@@ -33,6 +33,7 @@ def test_truncated_pdf_is_named_as_truncated():
     assert e.value.outcome == "unreadable" and "truncated" in e.value.reason
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract-ocr is not installed")
 def test_scanned_pages_are_read_by_ocr_and_marked():
     d = read("09-scanned-no-text_grumman-service-bulletin-1974.pdf")
