@@ -1,11 +1,14 @@
 """A workshop at once: N sessions in real Chromium contexts ask through the chat box, on loopback.
 
-    python bench/load.py --index index/all [--sessions 20] [--questions 3] [--writers 4]
+    python bench/load.py --index index/all [--sessions 20] [--ws-sessions 20 50] [--questions 3] [--writers 4]
 
 1. One `streamlit run app.py` over the index, quoted answers only (QA_WRITE=0).
 2. Single session: the sessions one after another, each asking its questions in turn — the
    quoted-answer time (Enter pressed → the answer with its sources on screen) with no one else on.
 3. Load: the same sessions at once, each in its own browser context (its own Streamlit session).
+   Twenty renderers need the two cores the server needs; so the same sessions, and more, are
+   also driven through the app's own websocket protocol (what the browser sends and receives,
+   without drawing it), one at a time and at once.
 4. Writers (--writers K > 0, needs the embedded model): the app restarted with written answers on;
    K sessions ask at once, a moment apart. Each must see its place in the queue and get its
    written answer, in the order asked.
@@ -74,11 +77,12 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def questions(n: int) -> list[str]:
+def questions(n: int, answerable_only: bool = False) -> list[str]:
     out = []
     for f in QUESTION_SETS:
         if f.exists():
-            out += [json.loads(line)["question"] for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+            rows = [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+            out += [r["question"] for r in rows if r.get("answerable") or not answerable_only]
     if not out:
         sys.exit("no question sets found")
     return [out[i % len(out)] for i in range(n)]
@@ -159,8 +163,8 @@ async def quoted_phase(url: str, sessions: list[list[str]], concurrent: bool, se
             for qs in sessions:
                 await session(browser, url, qs, results, errors)
         wall = time.perf_counter() - t0
-        gen = cpu_seconds(os.getpid()) - gen0  # Chromium runs as this script's child
         srv = cpu_seconds(server_pid) - srv0
+        gen = cpu_seconds(os.getpid()) - gen0 - srv  # Chromium and this script (the server is a child too)
         await browser.close()
     return {"answers": len(results), "expected": sum(len(q) for q in sessions), "errors": errors,
             "p50": float(np.percentile(results, 50)) if results else None,
@@ -213,73 +217,158 @@ async def writer_phase(url: str, qs: list[str], gap_s: float):
     return out
 
 
+async def ws_session(url: str, qs: list[str], results: list, errors: list):
+    """One session spoken to in the app's own protocol (protobuf over its websocket, as the
+    browser does): the script run that draws the page, then each question sent as the chat box's
+    value; an answer is in when its script run finishes having drawn sources or a refusal."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    async def run(ws, chat_id: str | None, question: str | None) -> tuple[str | None, bool]:
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        msg.rerun_script.page_script_hash = page_hash
+        if question is not None:
+            w = msg.rerun_script.widget_states.widgets.add()
+            w.id = chat_id
+            w.chat_input_value.data = question
+        await ws.send(msg.SerializeToString())
+        answered = False
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await asyncio.wait_for(ws.recv(), ANSWER_TIMEOUT_MS / 1000))
+            kind = fwd.WhichOneof("type")
+            if kind == "delta":
+                d = fwd.delta
+                if d.WhichOneof("type") == "new_element":
+                    el = d.new_element
+                    which = el.WhichOneof("type")
+                    if which == "chat_input":
+                        chat_id = el.chat_input.id
+                    elif which == "alert":
+                        answered = True
+                elif d.WhichOneof("type") == "add_block" and d.add_block.WhichOneof("type") == "expandable":
+                    answered = answered or d.add_block.expandable.label.startswith("[1]")
+            elif kind == "script_finished" and fwd.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                return chat_id, answered
+
+    page_hash = ""
+    try:
+        uri = url.replace("http://", "ws://") + "/_stcore/stream"
+        async with websockets.connect(uri, subprotocols=["streamlit"], origin=url, max_size=None,
+                                      ping_interval=None) as ws:
+            chat_id, _ = await run(ws, None, None)
+            if not chat_id:
+                raise RuntimeError("the page drew no chat box")
+            for q in qs:
+                t0 = time.perf_counter()
+                chat_id, answered = await run(ws, chat_id, q)
+                if not answered:
+                    raise RuntimeError(f"no answer drawn for {q!r}")
+                results.append(time.perf_counter() - t0)
+    except Exception as e:
+        errors.append(f"{type(e).__name__}: {str(e)[:200]}")
+
+
+async def ws_phase(url: str, sessions: list[list[str]], concurrent: bool, server_pid: int):
+    results: list[float] = []
+    errors: list[str] = []
+    srv0, gen0, t0 = cpu_seconds(server_pid), cpu_seconds(os.getpid()), time.perf_counter()
+    if concurrent:
+        await asyncio.gather(*(ws_session(url, qs, results, errors) for qs in sessions))
+    else:
+        for qs in sessions:
+            await ws_session(url, qs, results, errors)
+    wall = time.perf_counter() - t0
+    return {"answers": len(results), "expected": sum(len(q) for q in sessions), "errors": errors,
+            "p50": float(np.percentile(results, 50)) if results else None,
+            "p95": float(np.percentile(results, 95)) if results else None,
+            "wall": wall, "server_cpu": (srv := cpu_seconds(server_pid) - srv0),
+            "generator_cpu": cpu_seconds(os.getpid()) - gen0 - srv}
+
+
 def server_errors(log: Path) -> list[str]:
     return [ln for ln in log.read_text(errors="replace").splitlines()
             if any(w in ln for w in ("Traceback", "Error", "Exception")) and "Token authentication" not in ln]
 
 
+def row(name: str, r: dict) -> str:
+    p = lambda v: f"{v:.2f}" if v is not None else "-"  # noqa: E731
+    return (f"| {name} | {r['answers']}/{r['expected']} | {p(r['p50'])} | {p(r['p95'])} | "
+            f"{r['wall']:.0f} | {r['server_cpu']:.0f} | {r['generator_cpu']:.0f} |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", required=True, help="the index folder to serve")
-    ap.add_argument("--sessions", type=int, default=20)
+    ap.add_argument("--sessions", type=int, default=20, help="sessions in real Chromium contexts")
+    ap.add_argument("--ws-sessions", type=int, nargs="*", default=[20, 50],
+                    help="session counts driven through the app's websocket protocol")
     ap.add_argument("--questions", type=int, default=3, help="questions per session")
     ap.add_argument("--writers", type=int, default=0, help="sessions in the written-answer phase (0: skip)")
-    ap.add_argument("--limit", type=int, default=1500, help="stop the whole run after this many seconds")
+    ap.add_argument("--limit", type=int, default=1500, help="stop each phase after this many seconds")
     args = ap.parse_args()
     if not CHROMIUM:
         sys.exit("Chromium is not installed (apt-get install chromium)")
-    qs = questions(args.sessions * args.questions)
-    sessions = [qs[i * args.questions:(i + 1) * args.questions] for i in range(args.sessions)]
+    most = max([args.sessions, *args.ws_sessions])
+    qs = questions(most * args.questions)
+    sessions = [qs[i * args.questions:(i + 1) * args.questions] for i in range(most)]
     tmp = Path(tempfile.mkdtemp(prefix="qa-load-"))
     root = tmp / "index"
     root.mkdir()
     shutil.copytree(args.index, root / Path(args.index).name)
     log = tmp / "server.log"
     url, proc = start_app(root, log, QA_WRITE="0")
-    lines = [f"# Load: {args.sessions} sessions × {args.questions} questions, index {args.index}", "",
+    lines = [f"# Load: sessions × {args.questions} questions each, index {args.index}", "",
              f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, load average before "
-             f"{os.getloadavg()[0]:.2f}; one `streamlit run` on loopback, Chromium {CHROMIUM}", ""]
+             f"{os.getloadavg()[0]:.2f}; one `streamlit run` on loopback (quoted answers), "
+             f"Chromium {CHROMIUM}", "",
+             "| phase | answers | p50 s | p95 s | wall s | server CPU s | load generator CPU s |",
+             "|---|---|---|---|---|---|---|"]
+    results = []
     try:
-        async def run_all():
-            single = await quoted_phase(url, sessions, False, proc.pid)
-            many = await quoted_phase(url, sessions, True, proc.pid)
-            return single, many
-        single, many = asyncio.run(asyncio.wait_for(run_all(), args.limit))
+        limit = lambda coro: asyncio.run(asyncio.wait_for(coro, args.limit))  # noqa: E731
+        n = args.sessions
+        results.append((f"Chromium, {n} sessions one at a time", limit(quoted_phase(url, sessions[:n], False, proc.pid))))
+        results.append((f"Chromium, {n} sessions at once", limit(quoted_phase(url, sessions[:n], True, proc.pid))))
+        results.append((f"websocket, {n} sessions one at a time", limit(ws_phase(url, sessions[:n], False, proc.pid))))
+        for k in args.ws_sessions:
+            results.append((f"websocket, {k} sessions at once", limit(ws_phase(url, sessions[:k], True, proc.pid))))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     errs = server_errors(log)
-    lines += ["| phase | answers | p50 s | p95 s | wall s | server CPU s | load generator CPU s |",
-              "|---|---|---|---|---|---|---|"]
-    for name, r in (("one session at a time", single), (f"{args.sessions} sessions at once", many)):
-        lines.append(f"| {name} | {r['answers']}/{r['expected']} | {r['p50']:.2f} | {r['p95']:.2f} | "
-                     f"{r['wall']:.0f} | {r['server_cpu']:.0f} | {r['generator_cpu']:.0f} |")
-    lines += ["", "Time: Enter pressed → the quoted answer with its sources on screen, in the browser.",
-              f"Session errors: {single['errors'] + many['errors'] or 'none'}; server log errors: {errs or 'none'}"]
+    lines += [row(name, r) for name, r in results]
+    lines += ["", "Time: for Chromium, Enter pressed → the quoted answer with its sources on screen; for the "
+              "websocket driver, the question sent → the script run that draws the answer finished.",
+              f"Session errors: {[e for _, r in results for e in r['errors']] or 'none'}; "
+              f"server log errors: {errs or 'none'}"]
 
+    wrote_in_order = True
     if args.writers:
         wlog = tmp / "server-writer.log"
         url, proc = start_app(root, wlog)
         try:
-            res = asyncio.run(asyncio.wait_for(writer_phase(url, qs[:args.writers], 1.5), args.limit))
+            res = asyncio.run(asyncio.wait_for(writer_phase(url, questions(args.writers, True), 1.5), args.limit))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
         done = [r.get("asked_at", 0) + r.get("written_done_s", 0) for r in res]
-        in_order = all(r.get("written_done_s") for r in res) and done == sorted(done)
+        wrote_in_order = all(r.get("written_done_s") for r in res) and done == sorted(done)
         lines += ["", f"## Written answers, embedded model: {args.writers} sessions asking 1.5 s apart", "",
                   "| session | quoted answer s | written answer finished s | queue places shown |", "|---|---|---|---|"]
         for i, r in enumerate(res):
             lines.append(f"| {i + 1} | {r.get('quoted_s', float('nan')):.2f} | {r.get('written_done_s', float('nan')):.0f} | "
                          f"{'; '.join(r.get('queue_captions', [])) or '-'}{' ERROR ' + r['error'] if 'error' in r else ''} |")
-        lines += ["", f"Written answers finished in the order asked: {in_order}; server log errors: "
+        lines += ["", f"Every written answer arrived, in the order asked: {wrote_in_order}; server log errors: "
                   f"{server_errors(wlog) or 'none'}"]
     text = "\n".join(lines)
     print(text)
     (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "results" / "load.md").write_text(text + "\n")
     shutil.rmtree(tmp, ignore_errors=True)
-    ok = single["answers"] == single["expected"] and many["answers"] == many["expected"] and not errs
+    ok = all(r["answers"] == r["expected"] for _, r in results) and not errs and wrote_in_order
     sys.exit(0 if ok else 1)
 
 
