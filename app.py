@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -135,8 +136,9 @@ def show_sources(ans, manifest: dict, key: str):
                 except OSError:  # the app's folder is read-only here: the download below still works
                     pass
             if f is not None:
-                st.download_button("Download the original file", f.read_bytes(), file_name=f.name,
-                                   key=f"dl-{key}-{c.n}",
+                # bytes read on click, not on every rerun of every session (a report is MBs)
+                st.download_button("Download the original file", partial(f.read_bytes), file_name=f.name,
+                                   key=f"dl-{key}-{c.n}", on_click="ignore",
                                    help="Downloads the report; PDF viewers open it at the first page — "
                                         f"go to page {c.pages[0]}" if c.pages else "Downloads the report")
 
@@ -318,11 +320,13 @@ if not kiosk and st.session_state.turns:  # rendered last, so it includes the an
     answers = [t["written"] if t.get("written") is not None and t["written"].mode == "generative"
                and not t["written"].refused else t["answer"] for t in st.session_state.turns]
     with export_slot.container():
-        st.download_button("Export briefing (Word)", briefing_docx(answers, chosen),
-                           file_name=f"briefing-{chosen}.docx", use_container_width=True,
+        # made on click: building the Word file on every rerun cost most of a rerun's CPU
+        st.download_button("Export briefing (Word)", partial(briefing_docx, answers, chosen),
+                           file_name=f"briefing-{chosen}.docx", use_container_width=True, on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        st.download_button("Export briefing (Markdown)", briefing_markdown(answers, chosen),
-                           file_name=f"briefing-{chosen}.md", mime="text/markdown", use_container_width=True)
+        st.download_button("Export briefing (Markdown)", partial(briefing_markdown, answers, chosen),
+                           file_name=f"briefing-{chosen}.md", mime="text/markdown", use_container_width=True,
+                           on_click="ignore")  # a download needs no rerun of the page
 
 if kiosk:
     @st.fragment(run_every=30)

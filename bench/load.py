@@ -115,7 +115,7 @@ def start_app(root: Path, log: Path, **env_extra) -> tuple[str, subprocess.Popen
 async def open_session(browser, url: str):
     context = await browser.new_context(viewport={"width": 1100, "height": 800})
     page = await context.new_page()
-    await page.goto(url)
+    await page.goto(url, timeout=ANSWER_TIMEOUT_MS)  # twenty renderers starting at once are slow
     box = page.get_by_placeholder("Ask a question about the reports")
     await box.wait_for(timeout=ANSWER_TIMEOUT_MS)
     # the first script run also loads the index and models: wait for the page to settle
@@ -217,7 +217,7 @@ async def writer_phase(url: str, qs: list[str], gap_s: float):
     return out
 
 
-async def ws_session(url: str, qs: list[str], results: list, errors: list):
+async def ws_session(url: str, qs: list[str], results: list, errors: list, local_addr: str | None = None):
     """One session spoken to in the app's own protocol (protobuf over its websocket, as the
     browser does): the script run that draws the page, then each question sent as the chat box's
     value; an answer is in when its script run finishes having drawn sources or a refusal."""
@@ -256,8 +256,9 @@ async def ws_session(url: str, qs: list[str], results: list, errors: list):
     page_hash = ""
     try:
         uri = url.replace("http://", "ws://") + "/_stcore/stream"
+        extra = {"local_addr": (local_addr, 0)} if local_addr else {}  # a participant's own address
         async with websockets.connect(uri, subprotocols=["streamlit"], origin=url, max_size=None,
-                                      ping_interval=None) as ws:
+                                      ping_interval=None, **extra) as ws:
             chat_id, _ = await run(ws, None, None)
             if not chat_id:
                 raise RuntimeError("the page drew no chat box")

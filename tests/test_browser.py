@@ -128,6 +128,32 @@ def test_ask_see_citation_expand_source(server, browser, width):
     page.close()
 
 
+def test_the_briefing_and_the_report_download_on_click(server, browser, tmp_path):
+    """Both are made only when clicked (deferred), so check that a click gives the real files."""
+    from playwright.sync_api import expect
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server)
+    box = page.get_by_placeholder("Ask a question about the reports")
+    expect(box).to_be_visible(timeout=90_000)
+    box.fill("How were Korea's e-Government projects funded?")
+    box.press("Enter")
+    expect(page.get_by_text("Informatization Promotion Fund").first).to_be_visible(timeout=90_000)
+    with page.expect_download(timeout=60_000) as got:
+        page.get_by_role("button", name="Export briefing (Markdown)").click()
+    briefing = (tmp_path / "b.md")
+    got.value.save_as(briefing)
+    text = briefing.read_text(encoding="utf-8")
+    assert "How were Korea's e-Government projects funded?" in text and "Informatization Promotion Fund" in text
+    source = page.locator("[data-testid='stExpander']").filter(has_text="[1]").first
+    source.locator("summary").click()
+    with page.expect_download(timeout=60_000) as got:
+        source.get_by_role("button", name="Download the original file").click()
+    report = tmp_path / got.value.suggested_filename
+    got.value.save_as(report)
+    assert report.read_bytes() == (ROOT / "corpus" / report.name).read_bytes()
+    page.close()
+
+
 def test_a_written_answer_streams_in_with_its_sources(writing_server, browser):
     from playwright.sync_api import expect
     page = browser.new_page(viewport={"width": 1280, "height": 1100})
