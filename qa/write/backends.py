@@ -51,7 +51,10 @@ class ChatEndpoint:
         self.slots = slots  # answers asked of it at once; more wait in the writer's queue
 
     def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
-        body = {"messages": messages, "max_tokens": max_tokens, "temperature": 0.0, "stream": True}
+        # a mild frequency penalty (OpenAI's, which Ollama, llama.cpp and vLLM take): greedy
+        # decoding of a small model otherwise loops on a phrase
+        body = {"messages": messages, "max_tokens": max_tokens, "temperature": 0.0, "frequency_penalty": 0.3,
+                "stream": True}
         if self.model:
             body["model"] = self.model
         headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}

@@ -44,6 +44,14 @@ def statement(sentence: str) -> str:
     return sentence[2:] if sentence.startswith("- ") else sentence
 
 
+def looping(sentence: str, times: int = 3) -> bool:
+    """The same three words `times` times or more: the degenerate repetition small models fall
+    into at temperature 0 ("el Sistema de Información Común, el Sistema de Información Común, …")."""
+    words = re.findall(r"\w+", sentence.lower())
+    grams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    return bool(grams) and max(grams.count(g) for g in set(grams)) >= times
+
+
 def numbers(text: str) -> list[str]:
     """The numbers a sentence states, as digits ("1,000" → "1000"; "2.5" stays)."""
     out = []
@@ -117,6 +125,8 @@ class SupportChecker:
         sentence = statement(sentence)
         if not self.sources:
             return Support(sentence, None, 0.0)
+        if looping(sentence):  # a small model stuck in a loop: no source says a thing five times
+            return Support(sentence, None, 0.0, ("a phrase repeated",))
         sims = np.asarray(self._calibrate(self._vectors @ self.embedder.encode_queries([sentence])[0]), float)
         if self.term_weights is not None:
             weights = self.term_weights(sentence)
