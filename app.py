@@ -269,7 +269,9 @@ def show_answer(turn: int, t: dict):
         show_written(turn, written)
         if written.notice:
             st.caption(written.notice)
-        with st.expander("The reports' own words (quoted answer)", expanded=written.refused and not quoted.refused):
+        # kept open: on the reports questions the quoted answer held every key fact more often
+        # than the embedded model's written one (accuracy 0.57 vs 0.33, bench/results/written.md)
+        with st.expander("The reports' own words (quoted answer)", expanded=True):
             show_quoted(turn, quoted)
     else:
         if written is not None and written.notice:

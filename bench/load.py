@@ -114,6 +114,21 @@ def start_app(root: Path, log: Path, **env_extra) -> tuple[str, subprocess.Popen
     sys.exit("streamlit did not start: " + log.read_text()[-2000:])
 
 
+async def launch(playwright):
+    """Debian's Chromium, headless, kept off the network (this machine's is closed)."""
+    return await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+
+
+def summary(results: list[float], errors: list[str], expected: int, wall: float, server_cpu: float,
+            generator_cpu: float) -> dict:
+    return {"answers": len(results), "expected": expected, "errors": errors,
+            "p50": float(np.percentile(results, 50)) if results else None,
+            "p95": float(np.percentile(results, 95)) if results else None,
+            "wall": wall, "server_cpu": server_cpu, "generator_cpu": generator_cpu}
+
+
 async def open_session(browser, url: str):
     context = await browser.new_context(viewport={"width": 1100, "height": 800})
     page = await context.new_page()
@@ -153,9 +168,7 @@ async def quoted_phase(url: str, sessions: list[list[str]], concurrent: bool, se
     results: list[float] = []
     errors: list[str] = []
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = await launch(p)
         srv0 = cpu_seconds(server_pid)
         gen0 = cpu_seconds(os.getpid())
         t0 = time.perf_counter()
@@ -168,10 +181,7 @@ async def quoted_phase(url: str, sessions: list[list[str]], concurrent: bool, se
         srv = cpu_seconds(server_pid) - srv0
         gen = cpu_seconds(os.getpid()) - gen0 - srv  # Chromium and this script (the server is a child too)
         await browser.close()
-    return {"answers": len(results), "expected": sum(len(q) for q in sessions), "errors": errors,
-            "p50": float(np.percentile(results, 50)) if results else None,
-            "p95": float(np.percentile(results, 95)) if results else None,
-            "wall": wall, "server_cpu": srv, "generator_cpu": gen}
+    return summary(results, errors, sum(len(q) for q in sessions), wall, srv, gen)
 
 
 async def writer_phase(url: str, qs: list[str], gap_s: float):
@@ -179,9 +189,7 @@ async def writer_phase(url: str, qs: list[str], gap_s: float):
     its written answer was finished."""
     from playwright.async_api import async_playwright
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = await launch(p)
         opened = [await open_session(browser, url) for _ in qs]
         out: list[dict] = [{} for _ in qs]
 
@@ -284,11 +292,8 @@ async def ws_phase(url: str, sessions: list[list[str]], concurrent: bool, server
         for qs in sessions:
             await ws_session(url, qs, results, errors)
     wall = time.perf_counter() - t0
-    return {"answers": len(results), "expected": sum(len(q) for q in sessions), "errors": errors,
-            "p50": float(np.percentile(results, 50)) if results else None,
-            "p95": float(np.percentile(results, 95)) if results else None,
-            "wall": wall, "server_cpu": (srv := cpu_seconds(server_pid) - srv0),
-            "generator_cpu": cpu_seconds(os.getpid()) - gen0 - srv}
+    srv = cpu_seconds(server_pid) - srv0
+    return summary(results, errors, sum(len(q) for q in sessions), wall, srv, cpu_seconds(os.getpid()) - gen0 - srv)
 
 
 def server_errors(log: Path) -> list[str]:
