@@ -105,15 +105,22 @@ def browser():
         b.close()
 
 
+def _ask(browser, url: str, question: str, width: int = 1280, height: int = 900):
+    """A new page on the app with `question` asked through the chat box."""
+    from playwright.sync_api import expect
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    box = page.get_by_placeholder("Ask a question about the reports")
+    expect(box).to_be_visible(timeout=90_000)
+    box.fill(question)
+    box.press("Enter")
+    return page
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_ask_see_citation_expand_source(server, browser, width):
     from playwright.sync_api import expect
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.goto(server)
-    box = page.get_by_placeholder("Ask a question about the reports")
-    expect(box).to_be_visible(timeout=90_000)
-    box.fill("How were Korea's e-Government projects funded?")
-    box.press("Enter")
+    page = _ask(browser, server, "How were Korea's e-Government projects funded?", width)
     answer = page.get_by_text("Informatization Promotion Fund").first
     expect(answer).to_be_visible(timeout=90_000)
     source = page.locator("[data-testid='stExpander']").filter(has_text="[1]").first
@@ -131,12 +138,7 @@ def test_ask_see_citation_expand_source(server, browser, width):
 def test_the_briefing_and_the_report_download_on_click(server, browser, tmp_path):
     """Both are made only when clicked (deferred), so check that a click gives the real files."""
     from playwright.sync_api import expect
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server)
-    box = page.get_by_placeholder("Ask a question about the reports")
-    expect(box).to_be_visible(timeout=90_000)
-    box.fill("How were Korea's e-Government projects funded?")
-    box.press("Enter")
+    page = _ask(browser, server, "How were Korea's e-Government projects funded?")
     expect(page.get_by_text("Informatization Promotion Fund").first).to_be_visible(timeout=90_000)
     with page.expect_download(timeout=60_000) as got:
         page.get_by_role("button", name="Export briefing (Markdown)").click()
@@ -156,12 +158,7 @@ def test_the_briefing_and_the_report_download_on_click(server, browser, tmp_path
 
 def test_a_written_answer_streams_in_with_its_sources(writing_server, browser):
     from playwright.sync_api import expect
-    page = browser.new_page(viewport={"width": 1280, "height": 1100})
-    page.goto(writing_server)
-    box = page.get_by_placeholder("Ask a question about the reports")
-    expect(box).to_be_visible(timeout=90_000)
-    box.fill("How were Korea's e-Government projects funded?")
-    box.press("Enter")
+    page = _ask(browser, writing_server, "How were Korea's e-Government projects funded?", height=1100)
     written = page.get_by_text("Korea funded its e-Government projects through the Informatization Promotion Fund.")
     expect(written.first).to_be_visible(timeout=90_000)
     expect(page.get_by_text("Written by server").first).to_be_visible(timeout=30_000)
@@ -178,12 +175,8 @@ def test_the_cited_page_is_shown_with_its_quote_highlighted(server, browser):
     from playwright.sync_api import expect
     if not REPORT.exists():
         pytest.skip(f"{REPORT} is not there (../shared beside the checkout)")
-    page = browser.new_page(viewport={"width": 1280, "height": 1400})
-    page.goto(server + "/?index=report")
-    box = page.get_by_placeholder("Ask a question about the reports")
-    expect(box).to_be_visible(timeout=90_000)
-    box.fill("How were survey answers recoded into scores between 0 and 1?")
-    box.press("Enter")
+    page = _ask(browser, server + "/?index=report", "How were survey answers recoded into scores between 0 and 1?",
+                height=1400)
     source = page.locator("[data-testid='stExpander']").filter(has_text="[1]").first
     expect(source).to_be_visible(timeout=90_000)
     source.locator("summary").click()
