@@ -95,10 +95,16 @@ class RayBuild:
         return self._actors
 
     def read_all(self, jobs: list[tuple]):
-        """build._read_all's results, in order, each file a Ray task."""
-        refs = [self._read.remote(src.path.name, src.path.read_bytes(), src.rel, src.sha256, password, self.settings)
-                for src, password, *_ in jobs]
-        for ref in refs:
+        """build._read_all's results, in order, each file a Ray task. At most a few files per
+        worker are in flight: a library's bytes never sit in the object store all at once."""
+        window = 4 * self.workers
+        pending: list = []
+        for src, password, *_ in jobs:
+            pending.append(self._read.remote(src.path.name, src.path.read_bytes(), src.rel, src.sha256,
+                                             password, self.settings))
+            if len(pending) >= window:
+                yield self.ray.get(pending.pop(0))
+        for ref in pending:
             yield self.ray.get(ref)
 
     def encoder(self, which: int):
