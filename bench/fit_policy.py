@@ -28,6 +28,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import write_result  # noqa: E402
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa.assistant import Assistant  # noqa: E402
@@ -138,10 +140,7 @@ def main():
         found = [i for i, r in enumerate(rows0) if r["lang"] == lang and r["answerable"] and r["found"]]
         if found:
             lines.append(f"  {lang}: {sum(now[i][0] for i in found)}/{len(found)}")
-    text = "\n".join(lines)
-    print(text)
-    (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
-    (ROOT / "bench" / "results" / "policy.md").write_text(text + "\n")
+    write_result("policy.md", lines)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import write_result  # noqa: E402
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 SHARED = ROOT.parent / "shared"
@@ -185,10 +187,7 @@ def main():
         out.append(f"| {lang} | {n_q} | {p50:.1f} | {p95:.1f} | {t50:.1f} | {t95:.1f} |")
     out += ["", f"recall@5 on the answerable questions: qa {recall5(rows, ours_passages):.2f}, "
             f"txtai hybrid {recall5(rows, txtai_passages):.2f}", "", load.summary(), ""]
-    text = "\n".join(out)
-    print(text)
-    (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
-    (ROOT / "bench" / "results" / "peers.md").write_text(text + "\n")
+    write_result("peers.md", out)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import write_result  # noqa: E402
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa.build import build_index  # noqa: E402
@@ -65,10 +67,7 @@ def main():
              f"Ray's embedding rate per worker (one CPU each, after reading): {per_worker:.1f} chunks/s. "
              f"A cluster of N such workers should embed at about N × {per_worker:.1f} chunks/s, the driver's "
              "own work (the changed-file check, BM25, writing the index) staying as on one machine."]
-    text = "\n".join(lines)
-    print(text)
-    (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
-    (ROOT / "bench" / "results" / "ray-build.md").write_text(text + "\n")
+    write_result("ray-build.md", lines)
 
 
 if __name__ == "__main__":

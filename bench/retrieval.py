@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import write_result  # noqa: E402
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
@@ -77,10 +79,7 @@ def main():
     out = ["| questions (index) | method | n | recall@1 | recall@5 | MRR@10 |", "|---|---|---|---|---|---|"]
     for index_dir, qfile in args.index:
         out += run(Path(index_dir), Path(qfile))
-    text = "\n".join(out)
-    print(text)
-    (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
-    (ROOT / "bench" / "results" / "retrieval.md").write_text(text + "\n")
+    write_result("retrieval.md", out)
 
 
 if __name__ == "__main__":
