@@ -140,8 +140,11 @@ def test_the_briefing_and_the_report_download_on_click(server, browser, tmp_path
     from playwright.sync_api import expect
     page = _ask(browser, server, "How were Korea's e-Government projects funded?")
     expect(page.get_by_text("Informatization Promotion Fund").first).to_be_visible(timeout=90_000)
+    export = page.get_by_role("button", name="Export briefing (Markdown)")
+    expect(export).to_be_enabled(timeout=60_000)  # drawn last: the page's run has finished
+    page.wait_for_load_state("networkidle")
     with page.expect_download(timeout=60_000) as got:
-        page.get_by_role("button", name="Export briefing (Markdown)").click()
+        export.click()
     briefing = (tmp_path / "b.md")
     got.value.save_as(briefing)
     text = briefing.read_text(encoding="utf-8")
