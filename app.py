@@ -254,12 +254,9 @@ def show_quoted(turn: int, ans):
 
 
 def show_written(turn: int, ans):
-    if ans.refused:
-        st.warning(f"{ans.refusal_reason} The quoted answer below shows what was found.",
-                   icon=":material/search_off:")
-        return
-    st.markdown(plain(ans.text))
-    st.caption(f"Written by {ans.writer}; each sentence was checked against the passage it cites.")
+    st.markdown(plain(ans.text).replace("\n", "  \n"))  # a written list, a quote added below, keep their lines
+    st.caption(f"Written by {ans.writer}; each sentence was checked against the passage it cites. "
+               "Words in “quotes” are the report's own.")
     show_sources(ans, manifest, f"w{turn}")
 
 
@@ -269,16 +266,16 @@ def show_answer(turn: int, t: dict):
         show_written(turn, written)
         if written.notice:
             st.caption(written.notice)
-        # kept open: on the reports questions the quoted answer held every key fact more often
-        # than the embedded model's written one (accuracy 0.57 vs 0.33, bench/results/written.md)
-        with st.expander("The reports' own words (quoted answer)", expanded=True):
+        # folded: the written answer already quotes every sentence of it that the writer did not
+        # stand on or whose figures it left out (write/writer.py)
+        with st.expander("The reports' own words (quoted answer)"):
             show_quoted(turn, quoted)
     else:
         if written is not None and written.notice:
             st.info(written.notice, icon=":material/info:")
         show_quoted(turn, quoted)
     if not quoted.refused:
-        show_feedback(turn, written if written is not None and not written.refused else quoted, chosen)
+        show_feedback(turn, written if written is not None and written.mode == "generative" else quoted, chosen)
 
 
 for i, t in enumerate(st.session_state.turns):
@@ -297,7 +294,7 @@ if question:
             ans = assistant.ask(question, history=history, top_k=top_k)
         turn = {"answer": ans}
         st.session_state.turns.append(turn)
-        if writer is None or ans.refused:
+        if writer is None or (ans.refused and not writer.searches_in_english(ans)):
             show_answer(len(st.session_state.turns) - 1, turn)
         else:
             # the quoted answer at once; the written one streams in above it, sentence by sentence,
@@ -315,12 +312,12 @@ if question:
                                    "The quoted answer is below.")
                 writing = writer.stream(ans, on_wait=queued)
                 st.write_stream(writing)
-            turn["written"] = writing.answer
+            turn["written"], turn["answer"] = writing.answer, writing.quoted  # the quotes it rests on
             st.rerun()  # shown again whole: the written answer with its sources, the quotes folded
 
 if not kiosk and st.session_state.turns:  # rendered last, so it includes the answer just given
-    answers = [t["written"] if t.get("written") is not None and t["written"].mode == "generative"
-               and not t["written"].refused else t["answer"] for t in st.session_state.turns]
+    answers = [t["written"] if t.get("written") is not None and t["written"].mode == "generative" else t["answer"]
+               for t in st.session_state.turns]
     with export_slot.container():
         # made on click: building the Word file on every rerun cost most of a rerun's CPU
         st.download_button("Export briefing (Word)", partial(briefing_docx, answers, chosen),

@@ -22,7 +22,7 @@ from . import answer as compose
 from .config import Settings
 from .embed import make_embedders
 from .index import Index
-from .judge import Refusal, RunningLines, judge
+from .judge import RunningLines, judge
 from .query import Query, resolve_follow_up  # noqa: F401  (resolve_follow_up: part of the API)
 from .retrieve import Retriever
 from .text import language
@@ -94,17 +94,20 @@ class Assistant:
         self.ask("warm up")
         self.ask("¿Cómo se financió el gobierno electrónico?")  # loads the sentence encoder of other languages
 
-    def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
+    def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None,
+            translated_from: str | None = None) -> Answer:
         """Answer `question` with quotes; `history` holds the earlier questions of the conversation,
-        oldest first. `write.Writer.write(answer)` turns it into a written answer."""
+        oldest first; `translated_from`: the question as asked, when `question` is the writer's
+        translation of it. `write.Writer.write(answer)` turns it into a written answer."""
         # A question is small matrix work: once faiss has started its OpenMP pool, two BLAS
         # threads fight it and one question takes 37 ms instead of 13 (bench/speed.py).
         with _blas_threads().limit(limits=1, user_api="blas"):
-            return self._ask(question, history, top_k)
+            return self._ask(question, history, top_k, translated_from)
 
-    def _ask(self, question: str, history: list[str] | None, top_k: int | None) -> Answer:
+    def _ask(self, question: str, history: list[str] | None, top_k: int | None,
+             translated_from: str | None = None) -> Answer:
         t0 = time.perf_counter()
-        query = self.retriever.prepare(question, history)
+        query = self.retriever.prepare(question, history, translated_from)
         top_k = top_k or self.settings.top_k
         # twice the passages listed: a chunk inside a better hit's passage is not listed again.
         # The answer draws on the best chunks; the listed passages are ordered by their own
@@ -152,10 +155,3 @@ class Assistant:
             vectors = ml.encode_sentences([cands[i].text for i in rows], p.sentence_tokens)
             sims[rows] = ml.calibrated(vectors @ query.vectors.ml)
         return compose.score_candidates(cands, sims, query.term_weights, multilingual, query.kind, self.policy)
-
-    def refuse(self, answer: Answer, refusal: Refusal) -> Answer:
-        """`answer` turned into a refusal for `refusal`'s reason (the writer found no answer)."""
-        import dataclasses
-        hits = list(answer.hits)
-        return dataclasses.replace(answer, text=compose.refusal_text(hits), citations=(), refused=True,
-                                   refusal_reason=str(refusal), suggestions=tuple(compose.suggestions(by_passage(hits))))

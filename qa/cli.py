@@ -237,8 +237,9 @@ def ask(question, index_dir, top_k, as_json, open_n, write):
     assistant = Assistant.load(index_dir)
     ans = assistant.ask(question, top_k=top_k)
     if write:
-        writing = _writer(assistant).stream(ans)
-        if not as_json and not ans.refused:
+        writer = _writer(assistant)
+        writing = writer.stream(ans)
+        if not as_json and (not ans.refused or writer.searches_in_english(ans)):
             click.echo(f"Writing ({writing.writer.backend.name}) …", err=True)
         for sentence in writing:
             if not as_json:

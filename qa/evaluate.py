@@ -111,9 +111,11 @@ def evaluate(ask, rows: list[dict], keyword_threshold: float = 1.0) -> dict:
             d["mode"] = out["mode"]
         if out.get("refusal_reason"):
             d["refusal_reason"] = out["refusal_reason"]
-        if not out["refused"] and row.get("lang"):
+        own_words = re.sub(r"“[^”]*”|\[\d+\]", "", out["answer"]).strip()  # a written answer's, not its quotes
+        if out.get("mode") == "generative" and row.get("lang") and own_words:
             from .text import language
-            d["answer_lang"] = language.detect(re.sub(r"\[\d+\]", "", out["answer"]))
+            d["answer_lang"] = language.detect(own_words)
+        d["answer"] = out["answer"]
         t = out.get("timings_ms") or {}
         if "write" in t:
             d["write_ms"], d["first_words_ms"] = t["write"], t.get("first_words")

@@ -18,7 +18,10 @@ from .types import Chunk
 
 _NUMERIC = re.compile(r"[\d.,%]+")
 # Names, acronyms and numbers a question hinges on: "Singapore", "2022", "4.0", "15%".
-_KEY = re.compile(r"\b([A-Z][\w'’.-]*[\w]|\d+(?:[.,]\d+)+%?|\d{2,}%?)")
+# A name of several capitalised words ("United Kingdom") is one term: a passage may write it by
+# its initials ("UK").
+_WORD = r"[A-Z][\w'’.-]*[\w]"
+_KEY = re.compile(rf"\b({_WORD}(?: {_WORD})*|\d+(?:[.,]\d+)+%?|\d{{2,}}%?)")
 
 
 def key_terms(question: str) -> list[str]:
@@ -26,8 +29,24 @@ def key_terms(question: str) -> list[str]:
     all-capital acronyms, which a passage may spell out)."""
     words = question.split()
     first = words[0].strip("¿¡\"'") if words else ""
-    keys = [w.rstrip(".,") for w in _KEY.findall(question) if w != first]
-    return list(dict.fromkeys(k for k in keys if not (re.sub(r"['’]s$", "", k).isupper() and len(k) <= 8)))
+    keys = []
+    for m in _KEY.finditer(question):
+        k = m.group(1)
+        if m.start() == question.find(first) and k.split(" ")[0] == first:
+            k = k[len(first):].strip()  # the question's first word is capitalised for grammar
+        run: list[str] = []
+        for w in k.split() + [""]:  # a language name ("the French GovStack guide"), an acronym stand apart
+            if w and w.lower() not in LANGUAGE_NAMES and not _acronym(w):
+                run.append(w)
+                continue
+            keys += [" ".join(run).rstrip(".,")] * bool(run) + [w] * bool(w)
+            run = []
+    return list(dict.fromkeys(k for k in keys if not _acronym(k)))
+
+
+def _acronym(word: str) -> bool:
+    """A short all-capital acronym ("OECD"): a passage may spell it out, so it is no key term."""
+    return re.sub(r"['’]s$", "", word).isupper() and len(word) <= 8
 
 
 def numbers(question: str) -> list[str]:
@@ -51,6 +70,9 @@ def _present(term: str, hay: str, joined: str) -> bool:
             if re.search(rf"(?<![\d.,]){term}[.\-/]\d{{1,2}}(?:[.\-/]\d{{1,2}})?(?!\d)", hay):
                 return True  # "2009.07.07", "2009-07" are dates in 2009
         return re.search(rf"(?<![\d.,]){re.escape(term.rstrip('%'))}(?![\d]|[.,]\d)", hay) is not None
+    words = term.split()
+    if len(words) >= 2 and re.search(rf"\b{''.join(w[0] for w in words).lower()}\b", hay):
+        return True  # "United Kingdom" is "UK"
     for t in tokenize(term):  # stems: "singapor", "korea"
         probe = t[:5] if len(t) >= 5 else t
         if (len(probe) >= 5 and probe in hay) or re.search(rf"\b{re.escape(probe)}", hay) or t in joined:

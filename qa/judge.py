@@ -22,7 +22,7 @@ KIND_WORDS = {"year": "a date or year", "money": "an amount of money", "number":
 
 @dataclass(frozen=True)
 class Refusal:
-    code: str  # 'nothing' | 'weak' | 'missing' | 'kind' | 'writer' | 'unsupported'
+    code: str  # 'nothing' | 'weak' | 'missing' | 'kind'
     reason: str  # one sentence the user reads
 
     def __str__(self) -> str:

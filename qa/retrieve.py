@@ -38,7 +38,7 @@ from .config import Settings
 from .embed import Embedder
 from .index import Index
 from . import evidence
-from .lexical import acronym_expansion, cognate_terms, find_acronyms, tokenize
+from .lexical import acronym_expansion, cognate_terms, find_acronyms, fold_text, tokenize
 from .query import Query, QueryVectors, asking_part, resolve_follow_up
 from .text import language
 from .types import Chunk, Hit
@@ -96,8 +96,11 @@ class Retriever:
         self.ml_embedder = multi if self._multilingual else (main if self._main_only_multilingual else None)
         self._ml_vectors = index.dense_ml if self._multilingual else index.dense
 
-    def prepare(self, question: str, history: list[str] | None = None) -> Query:
-        """The Query every later step takes: worked out once per question."""
+    def prepare(self, question: str, history: list[str] | None = None, translated_from: str | None = None) -> Query:
+        """The Query every later step takes: worked out once per question. `translated_from`: the
+        question as the user asked it, of which `question` is a machine translation; the names
+        and numbers the question hinges on are then only those the user wrote (a small model
+        translating "la Corée" may write "North Korea")."""
         text = " ".join((question or "").split())
         resolved = resolve_follow_up(text, history)
         lang = language.detect(resolved)
@@ -114,10 +117,14 @@ class Retriever:
             weights = {t: w * (FOLLOW_UP_WEIGHT if t in own else 1.0) for t, w in weights.items()}
         asked = asking_part(resolved)
         keys = evidence.numbers(asked) if lang != "en" else evidence.key_terms(asked)
+        numbers = evidence.numbers(asked)
+        if translated_from is not None:
+            said = fold_text(translated_from)
+            keys, numbers = ([k for k in terms if fold_text(k) in said] for terms in (keys, numbers))
         return Query(text=text, resolved=resolved, lang=lang, vectors=self.embed(resolved),
                      bm25=self._bm25(resolved, cognates), coverage=lexical.coverage(resolved),
                      term_weights=Query.frozen_weights(weights), kind=evidence.answer_kind(asked),
-                     key_terms=tuple(keys), numbers=tuple(evidence.numbers(asked)))
+                     key_terms=tuple(keys), numbers=tuple(numbers))
 
     def embed(self, question: str) -> QueryVectors:
         """Both question vectors; the multilingual one on a second thread (numpy releases the

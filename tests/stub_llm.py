@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class Stub(BaseHTTPRequestHandler):
     reply = ""  # what the model "writes"
+    replies: list = []  # or one reply per request, in order (the last one repeats)
     status = 200
     delay_s = 0.0
     requests: list = []
@@ -25,7 +26,8 @@ class Stub(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        for word in Stub.reply.split(" "):  # streamed a word at a time, as a model does
+        reply = Stub.replies[min(len(Stub.requests), len(Stub.replies)) - 1] if Stub.replies else Stub.reply
+        for word in reply.split(" "):  # streamed a word at a time, as a model does
             event = {"choices": [{"index": 0, "delta": {"content": word + " "}}]}
             self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
             self.wfile.flush()
@@ -35,8 +37,10 @@ class Stub(BaseHTTPRequestHandler):
         pass
 
     @classmethod
-    def script(cls, reply: str, status: int = 200, delay_s: float = 0.0):
-        cls.reply, cls.status, cls.delay_s, cls.requests = reply, status, delay_s, []
+    def script(cls, reply: str | list, status: int = 200, delay_s: float = 0.0):
+        many = isinstance(reply, list)
+        cls.reply, cls.replies = ("", reply) if many else (reply, [])
+        cls.status, cls.delay_s, cls.requests = status, delay_s, []
 
 
 @contextmanager

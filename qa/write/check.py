@@ -69,7 +69,7 @@ def names(text: str, same_language: bool) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _has_number(n: str, hay: str) -> bool:
+def has_number(n: str, hay: str) -> bool:
     plain = hay.replace(",", "")
     return re.search(rf"(?<![\d.]){re.escape(n)}(?![\d]|\.\d)", plain) is not None or \
         (re.fullmatch(r"(19|20)\d\d", n) is not None and _present(n, hay, ""))
@@ -136,7 +136,7 @@ class SupportChecker:
         holds = []
         for s in self.sources:
             hay = fold_text(s.text)
-            holds.append(all(_has_number(f, hay) if is_num else _present(f, hay, re.sub(r"[\s-]+", "", hay))
+            holds.append(all(has_number(f, hay) if is_num else _present(f, hay, re.sub(r"[\s-]+", "", hay))
                              for f, is_num in facts))
         order = [int(i) for i in np.argsort(-np.asarray(sims), kind="stable")]
         best = next((i for i in order if holds[i] and not self._pairs[i]), None)
@@ -145,6 +145,6 @@ class SupportChecker:
         if best is None:  # what the closest source sentence lacks
             hay = fold_text(self.sources[order[0]].text)
             missing = tuple(f for f, is_num in facts
-                            if not (_has_number(f, hay) if is_num else _present(f, hay, re.sub(r"[\s-]+", "", hay))))
+                            if not (has_number(f, hay) if is_num else _present(f, hay, re.sub(r"[\s-]+", "", hay))))
             return Support(sentence, self.sources[order[0]], 0.0, missing)
         return Support(sentence, self.sources[best], float(sims[best]))

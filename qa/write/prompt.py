@@ -22,6 +22,14 @@ SYSTEM = ("You help government officials. Answer the question from the numbered 
           "sources say nothing about the subject of the question, write: NO ANSWER")
 NO_ANSWER = "NO ANSWER"
 
+TRANSLATE = ("Translate the user's question into English. Keep names, acronyms, numbers and titles as they are. "
+             "Reply with the English question only.")
+
+
+def translation(question: str) -> list[dict]:
+    """The messages that ask for the question in English, to search with (writer.py)."""
+    return [{"role": "system", "content": TRANSLATE}, {"role": "user", "content": question}]
+
 
 @dataclass(frozen=True)
 class Excerpt:
