@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Stub(BaseHTTPRequestHandler):
     reply = ""  # what the model "writes"
     replies: list = []  # or one reply per request, in order (the last one repeats)
+    cut_off = False  # the reply ends at the length limit
     status = 200
     delay_s = 0.0
     requests: list = []
@@ -31,13 +32,17 @@ class Stub(BaseHTTPRequestHandler):
             event = {"choices": [{"index": 0, "delta": {"content": word + " "}}]}
             self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
             self.wfile.flush()
+        if Stub.cut_off:  # the model stopped at max_tokens
+            event = {"choices": [{"index": 0, "delta": {}, "finish_reason": "length"}]}
+            self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
         self.wfile.write(b"data: [DONE]\n\n")
 
     def log_message(self, *args):
         pass
 
     @classmethod
-    def script(cls, reply: str | list, status: int = 200, delay_s: float = 0.0):
+    def script(cls, reply: str | list, status: int = 200, delay_s: float = 0.0, cut_off: bool = False):
+        cls.cut_off = cut_off
         many = isinstance(reply, list)
         cls.reply, cls.replies = ("", reply) if many else (reply, [])
         cls.status, cls.delay_s, cls.requests = status, delay_s, []

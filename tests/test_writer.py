@@ -25,8 +25,8 @@ def write(seed_assistant, stub_url):
     from qa.write import Writer
     from qa.write.backends import ChatEndpoint
 
-    def run(reply, question=QUESTION, status=200, delay_s=0.0, first_token_s=10.0):
-        Stub.script(reply, status, delay_s)
+    def run(reply, question=QUESTION, status=200, delay_s=0.0, first_token_s=10.0, cut_off=False):
+        Stub.script(reply, status, delay_s, cut_off)
         backend = ChatEndpoint(stub_url, model="stub", api_key="k", name="stub server",
                                first_token_s=first_token_s, total_s=30)
         return Writer(seed_assistant, backend).write(seed_assistant.ask(question))
@@ -94,6 +94,13 @@ def test_a_quoted_sentence_the_writer_left_out_or_stripped_of_its_names_follows_
                   "industry. [1]")
     assert not whole.unsupported and f"“{first}”" not in whole.text  # all its names said: not repeated
     assert all(f"“{' '.join(c.quote.split())}”" in whole.text for c in quoted.citations[1:])
+
+
+def test_a_sentence_cut_off_at_the_length_limit_is_not_shown(write):
+    ans = write(f"{TRUE} [1] The fund was also used for", cut_off=True)
+    assert ans.text.startswith(TRUE) and "used for" not in ans.text and not ans.unsupported
+    finished = write(f"{TRUE} [1]", cut_off=True)  # cut just after a full stop: the sentence is whole
+    assert finished.text.startswith(TRUE)
 
 
 def test_a_sentence_restating_the_one_before_is_not_shown_twice(write):

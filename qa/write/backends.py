@@ -30,6 +30,10 @@ class BackendError(QAError):
     """The writer could not answer (unreachable, an error, too slow); the quoted answer stands."""
 
 
+# yielded last by a stream that stopped at max_tokens: its last sentence may be cut off mid-way
+CUT_OFF = "\x00cut-off"
+
+
 class Backend(Protocol):
     name: str  # shown with the answer: which backend wrote it
 
@@ -83,6 +87,8 @@ class ChatEndpoint:
                         piece = (choice.get("delta") or {}).get("content") or (choice.get("message") or {}).get("content")
                         if piece:
                             yield piece
+                        if choice.get("finish_reason") == "length":
+                            yield CUT_OFF
         except urllib.error.HTTPError as e:
             detail = e.read()[:200].decode("utf-8", "replace") if e.fp else ""
             raise BackendError(f"{self.name} answered HTTP {e.code}: {detail or e.reason}") from None

@@ -26,9 +26,12 @@ TRANSLATE = ("Translate the user's question into English. Keep names, acronyms, 
              "Reply with the English question only.")
 
 
-def translation(question: str) -> list[dict]:
-    """The messages that ask for the question in English, to search with (writer.py)."""
-    return [{"role": "system", "content": TRANSLATE}, {"role": "user", "content": question}]
+def translation(question: str, titles: list[str]) -> list[dict]:
+    """The messages that ask for the question in English, to search with (writer.py). `titles`:
+    of the reports the question first found, so that the model translates into their terms (told
+    nothing, the 1.5B model made "la Corée" "North Korea"; told the titles, "South Korea")."""
+    context = f" The question is asked of these reports: {'; '.join(titles)}." if titles else ""
+    return [{"role": "system", "content": TRANSLATE + context}, {"role": "user", "content": question}]
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,13 @@ from .. import answer as compose
 from ..lexical import fold_text
 from ..types import Answer
 from . import prompt
-from .backends import Backend, BackendError
+from .backends import CUT_OFF, Backend, BackendError
 from .check import SupportChecker, has_number, names, numbers, sentences
 from .queue import WriteQueue
 
 # a sentence is complete at its full stop, with any citation marks after it, once more text follows
 _SENTENCE_DONE = re.compile(r"[.!?。！？](?:\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\])*(?:\s+|(?<=[。！？]))(?=[^\s\[])|\n+")
+_FINISHED = re.compile(r"[.!?。！？](?:\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\])*\s*$")
 _TRANSLATION_TOKENS = 80
 
 
@@ -93,6 +94,10 @@ class Writing:
     def _write(self, w, query, parts, checker, policy, state) -> Iterator[str]:
         t0, buffer = self.started, ""  # first words count the search in English too
         for piece in w.backend.stream(prompt.messages(query.resolved, query.lang, parts), policy.writer_max_tokens):
+            if piece == CUT_OFF:  # stopped at the length limit: an unfinished "Le deuxième projet" claims nothing
+                if not _FINISHED.search(buffer):
+                    buffer = ""
+                break
             if self.first_words_s is None:
                 self.first_words_s = time.perf_counter() - t0
             state.written += piece
@@ -199,7 +204,8 @@ class Writer:
         in the writer's turn: the translation is the model's work."""
         if not self.searches_in_english(asked):
             return asked
-        reply = "".join(self.backend.stream(prompt.translation(asked.query.resolved), _TRANSLATION_TOKENS))
+        titles = list(dict.fromkeys(h.shown.title for h in asked.hits[:5]))
+        reply = "".join(self.backend.stream(prompt.translation(asked.query.resolved, titles), _TRANSLATION_TOKENS))
         english = " ".join(reply.strip().splitlines()[0].split()).strip("\"'“”") if reply.strip() else ""
         if not english or english.casefold() == asked.query.resolved.casefold():
             return asked
