@@ -205,7 +205,8 @@ class Writer:
         if not self.searches_in_english(asked):
             return asked
         titles = list(dict.fromkeys(h.shown.title for h in asked.hits[:5]))
-        reply = "".join(self.backend.stream(prompt.translation(asked.query.resolved, titles), _TRANSLATION_TOKENS))
+        reply = "".join(piece for piece in self.backend.stream(prompt.translation(asked.query.resolved, titles),
+                                                                _TRANSLATION_TOKENS) if piece != CUT_OFF)
         english = " ".join(reply.strip().splitlines()[0].split()).strip("\"'“”") if reply.strip() else ""
         if not english or english.casefold() == asked.query.resolved.casefold():
             return asked
