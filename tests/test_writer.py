@@ -123,6 +123,15 @@ def test_a_question_not_in_english_is_also_searched_in_english_and_answered_in_i
     assert f"Searched in English as “{QUESTION}”" in ans.notice
 
 
+def test_a_translation_that_adds_numbers_is_not_searched(write):
+    french = "Comment la Corée a-t-elle financé ses premiers projets de gouvernement électronique ?"
+    asked = write.assistant.ask(french)
+    ans = write(["How did Korea fund its early e-Government projects with 3.2 trillion won in 1995?", "NO ANSWER"],
+                question=french)
+    assert [h.chunk.chunk_id for h in ans.hits] == [h.chunk.chunk_id for h in asked.hits]
+    assert "Searched in English" not in ans.notice
+
+
 def test_an_english_search_that_finds_less_is_not_used(write):
     french = "Comment la Corée a-t-elle financé ses premiers projets de gouvernement électronique ?"
     asked = write.assistant.ask(french)

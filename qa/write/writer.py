@@ -25,6 +25,7 @@ import time
 from typing import Iterator
 
 from .. import answer as compose
+from .. import evidence
 from ..lexical import fold_text
 from ..types import Answer
 from . import prompt
@@ -210,6 +211,8 @@ class Writer:
         english = " ".join(reply.strip().splitlines()[0].split()).strip("\"'“”") if reply.strip() else ""
         if not english or english.casefold() == asked.query.resolved.casefold():
             return asked
+        if set(evidence.numbers(english)) - set(evidence.numbers(asked.query.resolved)):
+            return asked  # not a translation: numbers the user did not write ("from how many percent" → "13.4%")
         found = self.assistant.ask(english, translated_from=asked.query.resolved)
         top = lambda a: a.hits[0].score if a.hits else 0.0  # noqa: E731
         if top(found) <= top(asked):
