@@ -71,7 +71,7 @@ def _present(term: str, hay: str, joined: str) -> bool:
                 return True  # "2009.07.07", "2009-07" are dates in 2009
         return re.search(rf"(?<![\d.,]){re.escape(term.rstrip('%'))}(?![\d]|[.,]\d)", hay) is not None
     words = term.split()
-    if len(words) >= 2 and re.search(rf"\b{''.join(w[0] for w in words).lower()}\b", hay):
+    if len(words) >= 2 and re.search(rf"\b{re.escape(''.join(w[0] for w in words).lower())}\b", hay):
         return True  # "United Kingdom" is "UK"
     for t in tokenize(term):  # stems: "singapor", "korea"
         probe = t[:5] if len(t) >= 5 else t
