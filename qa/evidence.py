@@ -128,7 +128,9 @@ _MONEY = re.compile(rf"[{CURRENCY_SIGNS}]|\b({'|'.join(CURRENCY_WORDS)})\b", re.
 
 
 _COUNT = re.compile(rf"[\d.,%]*\d[\d.,%]*|(?i:{'|'.join(NUMBER_WORDS)})")  # "29", "1,200", "two"
-_COUNTED_UNIT = re.compile(r"\b(?i:how many)\s+(?:[A-Z]\w*\s+)*([a-z][\w-]*)")
+# "how many hours", "how many OECD countries"; "how many maturity levels": the counted thing may be
+# the word after the first one (a noun's head comes last), so both are taken
+_COUNTED_UNIT = re.compile(r"\b(?i:how many)\s+(?:[A-Z]\w*\s+)*([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
 
 
 def answer_kind(question: str) -> str | None:
@@ -140,8 +142,8 @@ def answer_kind(question: str) -> str | None:
         return "money"
     unit = _COUNTED_UNIT.search(question)
     if unit:
-        stem = tokenize(unit.group(1))
-        return f"number:{stem[0]}" if stem else "number"
+        stems = [t for w in unit.groups() if w for t in tokenize(w)[:1]]
+        return f"number:{'|'.join(stems)}" if stems else "number"
     if _HOW_MUCH.search(question):
         return "number"
     return None
@@ -153,10 +155,11 @@ def has_answer_kind(kind: str | None, text: str) -> bool:
     if kind is None:
         return True
     if kind.startswith("number:"):
-        unit = kind.split(":", 1)[1]
+        units = kind.split(":", 1)[1].split("|")
         tokens = re.findall(r"[\w.,%]+", text)
         stems = [tokenize(t) for t in tokens]
-        return any(_COUNT.fullmatch(tokens[i]) and any(unit in stems[j] for j in range(i + 1, min(i + 4, len(tokens))))
+        return any(_COUNT.fullmatch(tokens[i]) and any(u in stems[j] for u in units
+                                                       for j in range(i + 1, min(i + 4, len(tokens))))
                    for i in range(len(tokens)))
     pattern = {"year": _YEAR, "money": _MONEY, "number": _NUMBER}[kind]
     return pattern.search(text) is not None
