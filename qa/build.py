@@ -262,8 +262,9 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders, say,
         if multi:
             ml_all.append(vecs_ml)
     if not chunks_all:
+        why = "".join(f"\n  {f['path']}: {f['outcome']} — {f.get('reason', '')}" for f in report.skipped)
         raise QAError(f"none of the {len(sources)} files in {corpus_dir} could be indexed; "
-                      "the previous index (if any) is unchanged")
+                      f"the previous index (if any) is unchanged{why}")
     lexical = LexicalIndex.build([indexed_text(c, settings.context_in_vectors) for c in chunks_all])
     manifest = {
         "created": build_date(),

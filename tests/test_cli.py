@@ -35,6 +35,11 @@ def test_user_errors_are_one_line_not_tracebacks(tmp_path):
     (tmp_path / "empty").mkdir()
     r = runner.invoke(main, ["build", str(tmp_path / "empty"), "--index", str(tmp_path / "x")], env=ENV)
     assert r.exit_code == 2 and "no readable files" in r.output
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "report.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")  # cut off mid-file
+    r = runner.invoke(main, ["build", str(broken), "--index", str(tmp_path / "x")], env=ENV)
+    assert r.exit_code == 2 and "none of the 1 files" in r.output and "report.pdf: " in r.output  # and why
 
 
 def test_eval_reports_the_metrics(mini_corpus, tmp_path):
