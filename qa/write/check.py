@@ -75,6 +75,18 @@ def has_number(n: str, hay: str) -> bool:
         (re.fullmatch(r"(19|20)\d\d", n) is not None and _present(n, hay, ""))
 
 
+def facts(text: str, same_language: bool) -> list[tuple[str, bool]]:
+    """The numbers and names a text states, each as (fact, is a number)."""
+    return [(n, True) for n in numbers(text)] + [(n, False) for n in names(text, same_language)]
+
+
+def missing_facts(stated: list[tuple[str, bool]], text: str) -> tuple[str, ...]:
+    """The facts of `stated` that `text` does not hold."""
+    hay = fold_text(text)
+    joined = re.sub(r"[\s-]+", "", hay)
+    return tuple(f for f, is_num in stated if not (has_number(f, hay) if is_num else _present(f, hay, joined)))
+
+
 @dataclass(frozen=True)
 class SourceSentence:
     excerpt: int  # index into the excerpts
@@ -132,19 +144,12 @@ class SupportChecker:
             weights = self.term_weights(sentence)
             share = np.array([coverage(weights, s.text) for s in self.sources])
             sims = self.meaning_weight * sims + (1 - self.meaning_weight) * share
-        facts = [(n, True) for n in numbers(sentence)] + [(n, False) for n in names(sentence, self.same_language)]
-        holds = []
-        for s in self.sources:
-            hay = fold_text(s.text)
-            holds.append(all(has_number(f, hay) if is_num else _present(f, hay, re.sub(r"[\s-]+", "", hay))
-                             for f, is_num in facts))
+        stated = facts(sentence, self.same_language)
+        holds = [not missing_facts(stated, s.text) for s in self.sources]
         order = [int(i) for i in np.argsort(-np.asarray(sims), kind="stable")]
         best = next((i for i in order if holds[i] and not self._pairs[i]), None)
         if best is None or sims[best] < self.floor:  # two sentences together only where one alone falls short
             best = next((i for i in order if holds[i]), None)
         if best is None:  # what the closest source sentence lacks
-            hay = fold_text(self.sources[order[0]].text)
-            missing = tuple(f for f, is_num in facts
-                            if not (has_number(f, hay) if is_num else _present(f, hay, re.sub(r"[\s-]+", "", hay))))
-            return Support(sentence, self.sources[order[0]], 0.0, missing)
+            return Support(sentence, self.sources[order[0]], 0.0, missing_facts(stated, self.sources[order[0]].text))
         return Support(sentence, self.sources[best], float(sims[best]))

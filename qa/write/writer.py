@@ -26,11 +26,10 @@ from typing import Iterator
 
 from .. import answer as compose
 from .. import evidence
-from ..lexical import fold_text
 from ..types import Answer
 from . import prompt
 from .backends import CUT_OFF, Backend, BackendError
-from .check import SupportChecker, has_number, names, numbers, sentences
+from .check import SupportChecker, facts, missing_facts, sentences
 from .queue import WriteQueue
 
 # a sentence is complete at its full stop, with any citation marks after it, once more text follows
@@ -118,8 +117,7 @@ class Writing:
         written = re.sub(r"\[\d+\]", "", " ".join(state.kept))
         for c in quoted.citations:
             rests_on = any(_same_sentence(c.quote, s) for s in state.sources)
-            facts = numbers(c.quote) + names(c.quote, False)
-            if rests_on and all(has_number(f, fold_text(written)) if f[0].isdigit() else f in written for f in facts):
+            if rests_on and not missing_facts(facts(c.quote, False), written):
                 continue
             n = len(state.citations) + 1
             state.citations.append(dataclasses.replace(c, n=n))
