@@ -63,10 +63,11 @@ class Assistant:
         self._languages: dict[str, str] = {}
 
     def language_of(self, chunk: Chunk) -> str:
-        """The language a passage is written in (cached per chunk)."""
-        lang = self._languages.get(chunk.chunk_id)
-        if lang is None:
-            lang = self._languages[chunk.chunk_id] = language.detect(chunk.text[:600])
+        """The language a passage is written in: found at build time, or once per chunk of an
+        index built before that."""
+        lang = chunk.lang or self._languages.get(chunk.chunk_id)
+        if not lang:
+            lang = self._languages[chunk.chunk_id] = language.of_passage(chunk.text)
         return lang
 
     def following(self, chunk: Chunk) -> Chunk | None:

@@ -8,6 +8,7 @@ build goes on. Two builds of the same index cannot run at once (a lock file besi
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from .index import Index, build_date, remove_stale_temporaries, save_index
 from .ingest import doc_id_for, read_document, scan_corpus
 from .lexical import LexicalIndex
 from .resume import PartialVectors, encode_by_file
+from .text import language
 
 # progress(stage, done, total): stages "read", "embed", "embed_ml" (the multilingual model)
 ProgressFn = Callable[[str, int, int], None]
@@ -111,6 +113,7 @@ def read_and_chunk(src, password, count_tokens, chunk_tokens: int, overlap: int)
         chunks = chunk_document(doc, count_tokens, chunk_tokens, overlap)
         if not chunks:
             raise IngestError(src.rel, "no text", "nothing to index after extraction")
+        chunks = [dataclasses.replace(c, lang=language.of_passage(c.text)) for c in chunks]
     except IngestError as e:
         return {"title": "", "outcome": e.outcome, "reason": e.reason, "warnings": [], "pages": 0, "chunks": 0}, []
     return {"title": doc.title, "outcome": "indexed with warnings" if doc.warnings else "indexed",

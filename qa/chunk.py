@@ -218,4 +218,5 @@ def join_chunks(first: Chunk, second: Chunk, heading: str | None = None) -> Chun
                  doc_id=first.doc_id, path=first.path, title=first.title, text=text[:end - first.start],
                  start=first.start, end=end, page_start=min(pages) if pages else None,
                  page_end=max(pages) if pages else None,
-                 heading=first.heading if heading is None else heading)
+                 heading=first.heading if heading is None else heading,
+                 lang=first.lang if first.lang == second.lang else "")

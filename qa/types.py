@@ -56,6 +56,9 @@ class Chunk:
     page_start: int | None  # 1-based PDF page, None for unpaged formats
     page_end: int | None
     heading: str = ""
+    # the language of `text` (lingua, at build time: ~1 ms a passage, which a question would
+    # otherwise pay for each new passage it meets); "" in an index built before it was stored
+    lang: str = ""
 
     @property
     def pages(self) -> list[int] | None:

@@ -117,3 +117,19 @@ def test_build_never_replaces_a_folder_that_is_not_an_index(mini_corpus, tmp_pat
     with pytest.raises(QAError):
         build_index(mini_corpus, mini_corpus / "index", hash_settings)
     assert (mini_corpus / "notes.md").exists()
+
+
+def test_each_chunk_keeps_its_language_and_an_older_index_is_read_as_before(mini_corpus, tmp_path, hash_settings):
+    import dataclasses
+    from qa.assistant import Assistant
+    (mini_corpus / "rapport.md").write_text(
+        "# Rapport\n\nLe gouvernement a financé les premiers projets d'administration électronique par un fonds "
+        "spécial, géré par le ministère et renouvelé chaque année après une évaluation des résultats.\n")
+    out = tmp_path / "mini"
+    build_index(mini_corpus, out, hash_settings)
+    a = Assistant.load(out, hash_settings)
+    langs = {c.path: c.lang for c in a.index.chunks}
+    assert langs["rapport.md"] == "fr" and langs["bread.txt"] == "en"
+    # a chunk of an index built before languages were stored is detected when first met
+    french = next(c for c in a.index.chunks if c.path == "rapport.md")
+    assert a.language_of(dataclasses.replace(french, lang="")) == "fr"
