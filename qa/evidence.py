@@ -127,7 +127,8 @@ _NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS + QUANTITY_WORDS)})\b", re.
 _MONEY = re.compile(rf"[{CURRENCY_SIGNS}]|\b({'|'.join(CURRENCY_WORDS)})\b", re.I)
 
 
-_COUNT = re.compile(rf"[\d.,%]*\d[\d.,%]*|(?i:{'|'.join(NUMBER_WORDS)})")  # "29", "1,200", "two"
+# "29", "1,200", "two"; a share counts too: "half of the services", "all agencies"
+_COUNT = re.compile(rf"[\d.,%]*\d[\d.,%]*|(?i:{'|'.join(NUMBER_WORDS + QUANTITY_WORDS)})")
 # "how many hours", "how many OECD countries"; "how many maturity levels": the counted thing may be
 # the word after the first one (a noun's head comes last), so both are taken
 _COUNTED_UNIT = re.compile(r"\b(?i:how many)\s+(?:[A-Z]\w*\s+)*([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")

@@ -1,4 +1,6 @@
 """Near-miss checks: what a question hinges on must be in the evidence."""
+import pytest
+
 from qa.evidence import answer_kind, has_answer_kind, key_terms, missing_together, numbers
 from qa.types import Chunk
 
@@ -66,3 +68,16 @@ def test_answer_kind_asked_for():
     assert not has_answer_kind("year", "Identify a digital product that meets the needs of Djibouti")
     assert has_answer_kind("number:countri", "data from 29 OECD countries and 4 partner countries")
     assert not has_answer_kind("number:hour", "Service Managers will be trained from summer 2013")
+
+
+@pytest.mark.parametrize("question, sentence, holds", [
+    # a share is a count: "how many services" is answered by "half of the services" (OECD DGI 2019)
+    ("How many services do identity systems give access to?",
+     "only 58% of the countries have half of the services accessible through these systems", True),
+    ("How many agencies joined the platform?", "all agencies joined the platform by 2020", True),
+    # the count must be of the thing asked about
+    ("How many services do identity systems give access to?",
+     "85% of countries possess single identity systems for their citizens", False),
+])
+def test_a_share_of_the_counted_thing_answers_how_many(question, sentence, holds):
+    assert has_answer_kind(answer_kind(question), sentence) is holds
