@@ -17,9 +17,12 @@ import json
 import sys
 from pathlib import Path
 
-from bench import write_result
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-CACHE = Path(__file__).resolve().parent.parent / ".cache" / "bench-writer"
+from bench import write_result  # noqa: E402
+
+CACHE = ROOT / ".cache" / "bench-writer"
 
 
 class Replaying:
