@@ -96,6 +96,21 @@ def test_a_quoted_sentence_the_writer_left_out_or_stripped_of_its_names_follows_
     assert all(f"“{' '.join(c.quote.split())}”" in whole.text for c in quoted.citations[1:])
 
 
+def test_only_the_passages_the_written_answer_draws_on_add_their_quoted_sentences(write):
+    question = "How did Korea prepare civil servants to use new systems?"
+    quoted = write.assistant.ask(question)
+    shown = {h.chunk.chunk_id: h.shown.chunk_id for h in quoted.hits}
+    top = quoted.hits[0].shown.chunk_id
+    aside = [c for c in quoted.citations if shown[c.chunk_id] != top]
+    assert aside and len(aside) < len(quoted.citations)  # the case this test is about
+    ans = write("All office workers were given electronic mail addresses to build civil servants' information "
+                "literacy. [1]", question=question)
+    text = " ".join(ans.text.split())
+    assert ans.mode == "generative" and text.startswith("All office workers")
+    for c in aside:  # a passage the writer read and left aside adds nothing after its sentences
+        assert f"“{' '.join(c.quote.split())}”" not in text
+
+
 def test_a_sentence_cut_off_at_the_length_limit_is_not_shown(write):
     ans = write(f"{TRUE} [1] The fund was also used for", cut_off=True)
     assert ans.text.startswith(TRUE) and "used for" not in ans.text and not ans.unsupported

@@ -5,8 +5,9 @@ Only checked sentences are ever shown: a sentence no source supports is left out
 answer says how many were (decided over marking them "unsupported": a planner copies answers
 into briefings, and a marked falsehood still travels; measured in bench/results/written.md).
 After the written sentences come, verbatim and in quotes, the quoted answer's sentences the
-writer did not stand on or whose numbers and coded names it left out: a 1.5B model paraphrases
-away the figure a question turns on (reports questions: accuracy 0.33 written alone, 0.60 so).
+writer did not stand on or whose numbers and coded names it left out, from the passages it draws
+on (the best one and those it cites): a 1.5B model paraphrases away the figure a question turns on
+(reports questions: accuracy 0.33 written alone, 0.60 so).
 When the writer finds no answer, or nothing it wrote survives the check, the quoted answer
 stands with a notice: the judge had already found the evidence strong, and on 82 questions the
 writer's refusals were wrong 11 times and right twice (bench/results/written.md). When the
@@ -115,7 +116,10 @@ class Writing:
         coded names it left out, added verbatim: a small model paraphrases away the figure or name
         a question turns on (bench/results/written.md)."""
         written = re.sub(r"\[\d+\]", "", " ".join(state.kept))
+        drawn_on = self._drawn_on(quoted, state)
         for c in quoted.citations:
+            if c.chunk_id not in drawn_on:
+                continue
             rests_on = any(_same_sentence(c.quote, s) for s in state.sources)
             if rests_on and not missing_facts(facts(c.quote, False), written):
                 continue
@@ -124,6 +128,22 @@ class Writing:
             quote = " ".join(c.quote.split())
             state.kept.append(("\n" if state.kept else "") + f"“{quote}” [{n}]")
             yield state.kept[-1]
+
+    def _drawn_on(self, quoted: Answer, state) -> set[str]:
+        """The passages whose quoted sentences may follow the written ones: the best passage, those
+        the written sentences cite, and the chunks a quoted list runs on into. A quoted sentence
+        from another passage is one the writer read and left aside: appended, it was the answer's
+        least precise citation (99 questions: citation precision 0.80 → 0.85, accuracy the same)."""
+        following = self.writer.assistant.following
+        drawn = {c.chunk_id for c in state.citations}
+        drawn |= {h.chunk.chunk_id for h in quoted.hits[:1]}
+        drawn |= {h.chunk.chunk_id for h in quoted.hits if h.shown.chunk_id in drawn}
+        for c in quoted.citations:  # in reading order: a list's next chunk comes after its start
+            hit = next((h for h in quoted.hits if h.chunk.chunk_id in drawn and
+                        (nxt := following(h.chunk)) is not None and nxt.chunk_id == c.chunk_id), None)
+            if hit is not None:
+                drawn.add(c.chunk_id)
+        return drawn
 
     def _checked(self, text, checker, parts, state) -> Iterator[str]:
         kept, dropped, citations, number_of = state.kept, state.dropped, state.citations, state.number_of
