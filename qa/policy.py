@@ -50,12 +50,7 @@ class AnswerPolicy:
     # Fitted on the written answers to the dev questions (bench/results/written.md).
     support_min: float = 0.40
     writer_passages: int = 3  # passages the writer reads (prompt ~600 tokens: first words ≤ 15 s)
-    # Words of the best passage's excerpt and of each other one (~300 in all). The best passage's
-    # answer often lies past 100 words of its best sentence (a list, a table): 160 + 70 + 70 puts
-    # the gold evidence before the writer for 98 of 118 questions with evidence (8 sets) against 91
-    # with 100 each; any first share of 150-200 gives 96-98 (tools in bench/results/written.md).
-    writer_words_first: int = 160
-    writer_words_per_passage: int = 70
+    writer_words_per_passage: int = 100
     writer_max_tokens: int = 160
 
     def __post_init__(self):

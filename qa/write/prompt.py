@@ -63,10 +63,9 @@ def excerpt(hit: Hit, anchor: int, words: int) -> tuple[int, int]:
     return spans[lo][0], spans[hi][1]
 
 
-def excerpts(hits: list[Hit], scored: list, passages: int, words: int, first_words: int | None = None) -> list[Excerpt]:
-    """The top `passages` passages (each once), cut around the best-scoring sentence each holds:
-    `first_words` words of the first, `words` of each other. `scored`: candidate sentences
-    (answer.Candidate) with `hit_rank` into `hits`."""
+def excerpts(hits: list[Hit], scored: list, passages: int, words: int) -> list[Excerpt]:
+    """The top `passages` passages (each once), cut around the best-scoring sentence each holds.
+    `scored`: candidate sentences (answer.Candidate) with `hit_rank` into `hits`."""
     out: list[Excerpt] = []
     taken: list[tuple[str, int, int]] = []  # (document, start, end) of the excerpts so far
     for c in scored:
@@ -75,7 +74,7 @@ def excerpts(hits: list[Hit], scored: list, passages: int, words: int, first_wor
         anchor = passage.start + max(0, hit.chunk.start + c.start - passage.start)
         if hit.covered or any(d == passage.doc_id and s <= anchor < e for d, s, e in taken):
             continue  # this sentence is already shown in an excerpt
-        a, b = excerpt(hit, anchor - passage.start, first_words if first_words and not out else words)
+        a, b = excerpt(hit, anchor - passage.start, words)
         if any(d == passage.doc_id and a + passage.start < e and s < b + passage.start for d, s, e in taken):
             continue  # overlapping passages of one document: the model would read the same lines twice
         taken.append((passage.doc_id, passage.start + a, passage.start + b))

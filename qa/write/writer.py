@@ -64,7 +64,7 @@ class Writing:
                     return
                 hits = list(quoted.hits)
                 parts = prompt.excerpts(hits, list(quoted.scored), policy.writer_passages,
-                                        policy.writer_words_per_passage, policy.writer_words_first)
+                                        policy.writer_words_per_passage)
                 same_language = all(w.assistant.language_of(e.hit.shown) == asked.query.lang for e in parts)
                 checker = SupportChecker(w.embedder, parts, same_language, w.assistant.index.lexical.term_weights,
                                          policy.meaning_weight, policy.support_min)
