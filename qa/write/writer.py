@@ -136,8 +136,8 @@ class Writing:
         least precise citation (99 questions: citation precision 0.80 → 0.85, accuracy the same)."""
         following = self.writer.assistant.following
         drawn = {c.chunk_id for c in state.citations}
-        drawn |= {h.chunk.chunk_id for h in quoted.hits[:1]}
-        drawn |= {h.chunk.chunk_id for h in quoted.hits if h.shown.chunk_id in drawn}
+        drawn |= {i for h in quoted.hits[:1] for i in (h.chunk.chunk_id, h.shown.chunk_id)}
+        drawn |= {h.chunk.chunk_id for h in quoted.hits if h.shown.chunk_id in drawn}  # one passage shown
         for c in quoted.citations:  # in reading order: a list's next chunk comes after its start
             hit = next((h for h in quoted.hits if h.chunk.chunk_id in drawn and
                         (nxt := following(h.chunk)) is not None and nxt.chunk_id == c.chunk_id), None)
