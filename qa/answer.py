@@ -50,7 +50,7 @@ def coverage(weights: dict[str, float], text: str) -> float:
 def _is_statement(piece: str) -> bool:
     """A sentence that states something, not a heading, a menu line or a row of numbers."""
     words = piece.split()
-    if len(piece) < MIN_SENTENCE_CHARS or sum(c.isalpha() for c in piece) < 0.4 * len(piece):
+    if len(piece) < MIN_SENTENCE_CHARS or sum(map(str.isalpha, piece)) < 0.4 * len(piece):
         return False
     if re.search(r"#{2,}[A-Z0-9_]", piece):
         return False  # template markup left in a saved web page ("##3D_LAYER##"): not to quote
