@@ -139,9 +139,8 @@ class Writing:
         drawn |= {i for h in quoted.hits[:1] for i in (h.chunk.chunk_id, h.shown.chunk_id)}
         drawn |= {h.chunk.chunk_id for h in quoted.hits if h.shown.chunk_id in drawn}  # one passage shown
         for c in quoted.citations:  # in reading order: a list's next chunk comes after its start
-            hit = next((h for h in quoted.hits if h.chunk.chunk_id in drawn and
-                        (nxt := following(h.chunk)) is not None and nxt.chunk_id == c.chunk_id), None)
-            if hit is not None:
+            if any(h.chunk.chunk_id in drawn and getattr(following(h.chunk), "chunk_id", None) == c.chunk_id
+                   for h in quoted.hits):
                 drawn.add(c.chunk_id)
         return drawn
 
