@@ -293,8 +293,10 @@ class E5Onnx:
         step = MAX_POSITIONS - 2
         return [[BOS] + body[i:i + step] + [EOS] for i in range(0, max(len(body), 1), step)]
 
-    def encode(self, texts: list[str], prefix: str, max_tokens: int | None = None) -> np.ndarray:
-        """Unit vectors; `max_tokens` reads only each text's beginning (a sentence's gist)."""
+    def encode(self, texts: list[str], prefix: str, max_tokens: int | None = None,
+               progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Unit vectors; `max_tokens` reads only each text's beginning (a sentence's gist);
+        `progress(n)` after each batch, n texts completed by it."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), np.float32)
@@ -306,7 +308,10 @@ class E5Onnx:
                 windows.append(w)
                 owner.append(i)
         means = np.zeros((len(windows), self.dim), np.float32)
-        order = np.argsort([len(w) for w in windows], kind="stable")  # batches pad to their own length
+        # batches pad to their own length: sorting all the texts given at once, not 64 at a time,
+        # encodes a build's chunks 1.15x as fast (bench/results/peers.md)
+        order = np.argsort([len(w) for w in windows], kind="stable")
+        left = np.bincount(owner, minlength=len(texts))  # windows still to encode, per text
         for s in range(0, len(order), self.batch_size):
             idx = order[s:s + self.batch_size]
             L = max(len(windows[i]) for i in idx)
@@ -316,6 +321,10 @@ class E5Onnx:
                 ids[r, :len(windows[i])] = windows[i]
                 mask[r, :len(windows[i])] = 1
             means[idx] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            if progress:
+                touched = [owner[i] for i in idx]
+                np.subtract.at(left, touched, 1)
+                progress(sum(1 for t in set(touched) if left[t] == 0))
         out = np.zeros((len(texts), self.dim), np.float32)
         weights = np.array([len(w) for w in windows], np.float32)[:, None]
         np.add.at(out, np.array(owner), means * weights)
@@ -325,8 +334,8 @@ class E5Onnx:
     def query(self, texts) -> np.ndarray:
         return self.encode(texts, "query: ")
 
-    def passage(self, texts, max_tokens: int | None = None) -> np.ndarray:
-        return self.encode(texts, "passage: ", max_tokens)
+    def passage(self, texts, max_tokens: int | None = None, progress=None) -> np.ndarray:
+        return self.encode(texts, "passage: ", max_tokens, progress)
 
     def count_tokens(self, texts) -> list[int]:
         return count_tokens(list(texts), self.folder)

