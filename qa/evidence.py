@@ -75,10 +75,18 @@ def _present(term: str, hay: str, joined: str) -> bool:
         return True  # "United Kingdom" is "UK"
     for t in tokenize(term):  # stems: "singapor", "korea"
         probe = t[:5] if len(t) >= 5 else t
-        if (len(probe) >= 5 and probe in hay) or re.search(rf"\b{re.escape(probe)}", hay) or t in joined:
+        if (len(probe) >= 5 and probe in hay) or re.search(rf"\b{re.escape(probe)}", hay) or t in joined \
+                or _stem_in(t, hay):
             continue
         return False
     return True
+
+
+def _stem_in(stem: str, hay: str) -> bool:
+    """A word of `hay` has this stem though it does not begin with it: "moving" is "move",
+    "studying" is "studi" (the stemmer drops an e and turns y into i)."""
+    words = set(re.findall(rf"\b{re.escape(stem[:3])}\w*", hay)) if len(stem) >= 3 else ()
+    return any(stem in tokenize(w) for w in words)
 
 
 def missing_terms(terms: list[str], chunks: list[Chunk]) -> list[str]:

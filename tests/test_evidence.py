@@ -50,6 +50,17 @@ def test_the_file_name_counts_as_context():
     assert missing_together(["Moldova's"], [c]) == []
 
 
+# real report lines: a key term whose stem is not the start of the word the passage writes
+@pytest.mark.parametrize("term, text, missing", [
+    ("Moving", "- For the life events of Family, Transport and Moving (with a strong local focus):", []),
+    ("Studying", "Business start-up, Career, Studying, Regular business operations, Health", []),
+    ("Studying", "Business start-up, Career, Regular business operations, Health", ["Studying"]),
+    ("Moving", "Shifting transactional service delivery to digital channels", ["Moving"]),
+])
+def test_a_name_is_found_whatever_its_stem_does_to_the_word(term, text, missing):
+    assert missing_together([term], [chunk(text)]) == missing
+
+
 def test_answer_kind_asked_for():
     assert answer_kind("When was version 4.0 released?") == "year"
     assert answer_kind("When is a service considered mobile friendly?") is None  # a condition, not a time
