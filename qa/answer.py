@@ -73,6 +73,40 @@ def _mostly_markup(piece: str) -> bool:
     return share < 0.35 or (share < 0.6 and prose < 80) or len(re.findall(r"\w{2,}", _MARKUP.sub(" ", piece))) < 2
 
 
+# a tag, or the tail of one cut off at the span's start ('alt="">', 'td>')
+_TAG = re.compile(r"<[^<>]{0,400}>|^[^<>\s]*=\"[^\"]*\"(?:\s*[\w:-]+(?:=\"[^\"]*\")?)*\s*/?>|^/?[a-zA-Z][\w-]*>")
+_BLOCK = re.compile(r"</?(td|th|tr|table|thead|tbody|p|div|li|ul|ol|br|h\d)\b|^/?(td|th|tr)>", re.I)
+
+
+def _between_tags(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The span, or where it holds HTML (a table kept in a Markdown file), each cell's text:
+    a quote is then words a reader sees, still verbatim, not "alt=\"\"></td><td><strong>…". A
+    cell that is mostly markup (a link, an image) gives nothing; one with inline tags
+    ("<strong>Address Privacy</strong>: Addressing …") its longest run of text."""
+    piece = text[s:e]
+    if "<" not in piece and ">" not in piece:
+        return [(s, e)]
+    cells, runs, pos = [], [], 0
+    for m in _TAG.finditer(piece):
+        runs.append((pos, m.start()))
+        pos = m.end()
+        if _BLOCK.match(m.group()):
+            cells.append(runs)
+            runs = []
+    cut = piece.find("<", pos)  # a tag cut off at the span's end
+    cells.append(runs + [(pos, cut if cut >= 0 else len(piece))])
+    out = []
+    for runs in cells:
+        if not runs or _mostly_markup(piece[runs[0][0]:runs[-1][1]]):
+            continue
+        a, b = max(runs, key=lambda r: len(piece[r[0]:r[1]].strip(" \t\n:;,")))
+        run = piece[a:b]
+        if run.strip(" \t\n:;,"):
+            lead = len(run) - len(run.lstrip(" \t\n:;,"))  # "</strong>: Addressing …" starts at the word
+            out.append((s + a + lead, s + a + len(run.rstrip())))
+    return out
+
+
 def candidates(hits: list[Hit]) -> list[Candidate]:
     """Sentences and lines of the passages, each marked whether it is a statement: table rows
     and slide lines may answer ("… omni-channel strategy … Yes / No 0.44%"), but lose to a
@@ -80,7 +114,7 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
     out = []
     for rank, h in enumerate(hits):
         text = h.chunk.text
-        for s, e in sentence_spans(text):
+        for s, e in (cell for span in sentence_spans(text) for cell in _between_tags(text, *span)):
             piece = text[s:e]
             if len(piece) < 8 or re.search(r"#{2,}[A-Z0-9_]", piece) or _mostly_markup(piece):
                 continue  # mostly markup: a Markdown image or link, HTML, template markup ("##3D_LAYER##")

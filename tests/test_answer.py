@@ -107,3 +107,18 @@ def test_symbol_font_bullets_are_shown_as_bullets_and_kept_verbatim_in_json():
     md = briefing_markdown([ans], "reports")
     assert "\uf0b7" not in md and md.count("• Frequency type questions") == 2  # the answer and its source line
     assert ans.to_dict()["citations"][0]["quote"] == quote  # the contract stays verbatim
+
+
+def test_an_html_table_in_a_markdown_file_is_quoted_cell_by_cell_without_its_tags():
+    # the GovStack playbook's design principles, as the file writes them (one line of HTML)
+    row = ('<tr><td><img src="../../../.gitbook/assets/Design principles_-08.png" alt=""></td><td><strong>Address '
+           'Privacy and Security</strong>: Addressing privacy and security in digital development involves careful '
+           'consideration of which data are collected and how data are acquired, used, stored and shared. </td></tr>')
+    text = 'alt=""></td><td>Design with the user</td></tr>' + row + "\n\nA comparison: 3 > 2 holds in every sentence."
+    c = Chunk(chunk_id="h", doc_id="d", path="playbook.md", title="Playbook", text=text, start=0, end=len(text),
+              page_start=None, page_end=None)
+    quoted = [x.text for x in candidates([Hit(chunk=c, score=1.0)])]
+    assert "Addressing privacy and security in digital development involves careful consideration of which data " \
+           "are collected and how data are acquired, used, stored and shared." in quoted
+    assert "A comparison: 3 > 2 holds in every sentence." in quoted  # a ">" in prose is no tag
+    assert not [q for q in quoted if "<" in q or "alt=" in q or q.startswith(":")]
