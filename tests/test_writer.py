@@ -250,33 +250,6 @@ def test_the_embedded_model_writes_checked_answers_in_the_question_language(seed
             assert c.support >= seed_assistant.policy.support_min
 
 
-# What the model reads of an excerpt (prompt.layout): real report text as extracted.
-UK_TABLE = ("The chart below shows a breakdown of the sources of savings based on a\n“time and materials” model of "
-            "savings.[^11]\n\nFigure 6: Sources of savings, by estimated % of total saving\n\nSource | Estimated % of "
-            "total saving\n------ | ---------------------------\n78%    | Staff costs\n12%    | Accommodation\n")
-MOLDOVA_PDF = ("Using  Mcloud  services  offers  institutions  several  benefits:\n\uf0b7  the  government  electronic  "
-               "payment  service  (MPay)  11  (available)  allows  the  receipt  of  electronic  \npayments  for  public  "
-               "services  through  credit/debit  cards,  through  internet  banking  services,  electronic  \nterminals  "
-               "and  post  offices;\n\uf0b7  the  government  notification  service  (MNotify)  12  allows  sending  \n")
-OURDATA_PDF = ("Pillar 1 Pillar 2 Pillar 3\nOECD mean 0.54 0.63 0.46\nStandard deviation 0.20 0.19 0.25\n")
-
-
-@pytest.mark.parametrize("text, lines", [
-    (UK_TABLE, ["The chart below shows a breakdown of the sources of savings based on a “time and materials” model of "
-                "savings.[^11] Figure 6: Sources of savings, by estimated % of total saving",
-                "Source | Estimated % of total saving", "78% | Staff costs", "12% | Accommodation"]),
-    (MOLDOVA_PDF, ["Using Mcloud services offers institutions several benefits:",
-                   "• the government electronic payment service (MPay) 11 (available) allows the receipt of electronic "
-                   "payments for public services through credit/debit cards, through internet banking services, "
-                   "electronic terminals and post offices;",
-                   "• the government notification service (MNotify) 12 allows sending"]),
-    (OURDATA_PDF, ["Pillar 1 Pillar 2 Pillar 3", "OECD mean 0.54 0.63 0.46", "Standard deviation 0.20 0.19 0.25"]),
-])
-def test_the_model_reads_tables_and_lists_row_by_row_and_wrapped_lines_joined(text, lines):
-    from qa.write.prompt import layout
-    assert layout(text).split("\n") == lines
-
-
 @pytest.mark.parametrize("written, shown", [
     # the 1.5B model's reply to a French list question (rdev-23): a prompt label echoed as a sentence
     ("Communication à sens unique : les formulaires peuvent être téléchargés. [3] Sources:,,. [1]",
