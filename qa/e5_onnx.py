@@ -309,7 +309,7 @@ class E5Onnx:
                 owner.append(i)
         means = np.zeros((len(windows), self.dim), np.float32)
         # batches pad to their own length: sorting all the texts given at once, not 64 at a time,
-        # encodes a build's chunks 1.15x as fast (bench/results/peers.md)
+        # encodes a build's chunks 1.15x as fast (README, Performance)
         order = np.argsort([len(w) for w in windows], kind="stable")
         left = np.bincount(owner, minlength=len(texts))  # windows still to encode, per text
         for s in range(0, len(order), self.batch_size):

@@ -35,13 +35,13 @@ def sentences(text: str) -> list[str]:
         p = _CITE_MARK.sub("", p).strip()
         item = _ENUMERATOR.match(p)
         p = _ENUMERATOR.sub("", p).strip(" \t-•*")
-        if len(re.findall(r"\w", p)) < 3 or (not item and _one_latin_word(p)):
+        if len(re.findall(r"\w", p)) < 3 or (not item and _one_spaced_word(p)):
             continue  # a bare label the model echoed from the prompt ("Sources:,,."), not a statement
         out.append(f"- {p}" if item else p)
     return out
 
 
-def _one_latin_word(text: str) -> bool:
+def _one_spaced_word(text: str) -> bool:
     """One word written with spaces around it (a CJK sentence is one run of letters)."""
     words = re.findall(r"\w+", text)
     return len(words) == 1 and not re.search(f"[{CJK_LETTERS}]", text)
