@@ -61,7 +61,8 @@ def _is_statement(piece: str) -> bool:
 
 
 # Markdown images and link targets, HTML tags and attributes, bare URLs: not prose
-_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|</?[a-zA-Z][^>]{0,400}>|^[^<>]{0,400}?\"\s*/?>|"
+_HTML_TAG = r"</?[a-zA-Z][^<>]{0,400}>"  # "<td>", "</strong>", '<img src="…">'; not "a < b" in prose
+_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|" + _HTML_TAG + r"|^[^<>]{0,400}?\"\s*/?>|"
                      r"<[a-zA-Z/][^>]*$|\b[\w-]+=\"[^\"]*\"|https?://\S+")
 
 
@@ -74,7 +75,7 @@ def _mostly_markup(piece: str) -> bool:
 
 
 # a tag, or the tail of one cut off at the span's start ('alt="">', 'td>')
-_TAG = re.compile(r"<[^<>]{0,400}>|^[^<>\s]*=\"[^\"]*\"(?:\s*[\w:-]+(?:=\"[^\"]*\")?)*\s*/?>|^/?[a-zA-Z][\w-]*>")
+_TAG = re.compile(_HTML_TAG + r"|^[^<>\s]*=\"[^\"]*\"(?:\s*[\w:-]+(?:=\"[^\"]*\")?)*\s*/?>|^/?[a-zA-Z][\w-]*>")
 _BLOCK = re.compile(r"</?(td|th|tr|table|thead|tbody|p|div|li|ul|ol|br|h\d)\b|^/?(td|th|tr)>", re.I)
 
 
@@ -93,8 +94,8 @@ def _between_tags(text: str, s: int, e: int) -> list[tuple[int, int]]:
         if _BLOCK.match(m.group()):
             cells.append(runs)
             runs = []
-    cut = piece.find("<", pos)  # a tag cut off at the span's end
-    cells.append(runs + [(pos, cut if cut >= 0 else len(piece))])
+    cut = re.compile(r"</?[a-zA-Z]").search(piece, pos)  # a tag cut off at the span's end
+    cells.append(runs + [(pos, cut.start() if cut else len(piece))])
     out = []
     for runs in cells:
         if not runs or _mostly_markup(piece[runs[0][0]:runs[-1][1]]):

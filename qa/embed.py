@@ -288,7 +288,7 @@ class E5Embedder:
     def encode_passages(self, texts, progress=None):
         onnx = self._onnx(queries=False)
         if onnx:  # all at once: sorted by length, batches pad little; progress after every batch
-            return _normalise(onnx.passage(list(texts), progress=progress))
+            return onnx.passage(list(texts), progress=progress)  # unit vectors already
         return _in_batches(self.model.passage, list(texts), 32, self.dim, progress)
 
     def encode_queries(self, texts):
