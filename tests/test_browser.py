@@ -34,12 +34,13 @@ def _free_port() -> int:
 def _start_app(root: Path, **env_extra):
     """`streamlit run app.py` over the indexes under `root` on a free loopback port; (url, process)."""
     port = _free_port()
+    log = open(root.parent / "streamlit.log", "wb")  # a file, not a pipe: a full pipe would stall the server
     env = dict(os.environ, QA_INDEX_ROOT=str(root), QA_STATE_DIR=str(root.parent / "state"), **env_extra)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                              "--server.headless", "true", "--server.address", "127.0.0.1",
                              "--server.port", str(port), "--browser.gatherUsageStats", "false",
                              "--client.toolbarMode", "minimal"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -49,7 +50,7 @@ def _start_app(root: Path, **env_extra):
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+        pytest.fail("streamlit did not start: " + (root.parent / "streamlit.log").read_text(errors="replace")[-2000:])
     return url, proc
 
 
@@ -117,6 +118,20 @@ def _ask(browser, url: str, question: str, width: int = 1280, height: int = 900)
     return page
 
 
+def _open(expander):
+    """Click the expander open and wait until it has stopped growing. The page moves for a few
+    hundred ms as it opens; on a busy machine playwright can find a button "stable" between two slow
+    frames and click where the button was a moment ago (seen in CI: the click reached nothing)."""
+    expander.locator("summary").click()
+    last = None
+    for _ in range(100):
+        box = expander.bounding_box()
+        if box is not None and box == last:
+            return
+        last = box
+        expander.page.wait_for_timeout(150)
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_ask_see_citation_expand_source(server, browser, width):
     from playwright.sync_api import expect
@@ -125,7 +140,7 @@ def test_ask_see_citation_expand_source(server, browser, width):
     expect(answer).to_be_visible(timeout=90_000)
     source = page.locator("[data-testid='stExpander']").filter(has_text="[1]").first
     expect(source).to_be_visible()
-    source.locator("summary").click()
+    _open(source)
     quote = source.get_by_text("Informatization Promotion Fund", exact=False).first
     expect(quote).to_be_visible()  # the quoted sentence, inside the expanded passage
     ARTIFACTS.mkdir(exist_ok=True)
@@ -150,7 +165,7 @@ def test_the_briefing_and_the_report_download_on_click(server, browser, tmp_path
     text = briefing.read_text(encoding="utf-8")
     assert "How were Korea's e-Government projects funded?" in text and "Informatization Promotion Fund" in text
     source = page.locator("[data-testid='stExpander']").filter(has_text="[1]").first
-    source.locator("summary").click()
+    _open(source)
     with page.expect_download(timeout=60_000) as got:
         source.get_by_role("button", name="Download the original file").click()
     report = tmp_path / got.value.suggested_filename
@@ -166,7 +181,7 @@ def test_a_written_answer_streams_in_with_its_sources(writing_server, browser):
     expect(written.first).to_be_visible(timeout=90_000)
     expect(page.get_by_text("Written by server").first).to_be_visible(timeout=30_000)
     source = page.locator("[data-testid='stExpander']").filter(has_text="[1]").first
-    source.locator("summary").click()
+    _open(source)
     expect(source.get_by_text("Informatization Promotion Fund", exact=False).first).to_be_visible()
     expect(page.locator("[data-testid='stExpander']").filter(has_text="The reports' own words").first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -182,10 +197,13 @@ def test_the_cited_page_is_shown_with_its_quote_highlighted(server, browser):
                 height=1400)
     source = page.locator("[data-testid='stExpander']").filter(has_text="[1]").first
     expect(source).to_be_visible(timeout=90_000)
-    source.locator("summary").click()
+    _open(source)
     source.get_by_text("Show the page").click()
     picture = source.locator("img").first
     expect(picture).to_be_visible(timeout=30_000)
+    # visible as soon as laid out; wait for the picture's bytes before reading its size
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle(),
+                           timeout=30_000)
     assert picture.evaluate("img => img.naturalWidth") > 500
     expect(source.get_by_text("PDF page", exact=False).last).to_be_visible()
     assert not source.get_by_text("highlight unavailable").count()
