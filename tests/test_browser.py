@@ -41,6 +41,7 @@ def _start_app(root: Path, **env_extra):
                              "--server.port", str(port), "--browser.gatherUsageStats", "false",
                              "--client.toolbarMode", "minimal"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
+    log.close()  # the server holds its own copy
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
