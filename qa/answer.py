@@ -77,6 +77,7 @@ def _mostly_markup(piece: str) -> bool:
 # a tag, or the tail of one cut off at the span's start ('alt="">', 'td>')
 _TAG = re.compile(_HTML_TAG + r"|^[^<>\s]*=\"[^\"]*\"(?:\s*[\w:-]+(?:=\"[^\"]*\")?)*\s*/?>|^/?[a-zA-Z][\w-]*>")
 _BLOCK = re.compile(r"</?(td|th|tr|table|thead|tbody|p|div|li|ul|ol|br|h\d)\b|^/?(td|th|tr)>", re.I)
+_TAG_START = re.compile(r"</?[a-zA-Z]")  # a tag cut off at the span's end begins here
 
 
 def _between_tags(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -94,7 +95,7 @@ def _between_tags(text: str, s: int, e: int) -> list[tuple[int, int]]:
         if _BLOCK.match(m.group()):
             cells.append(runs)
             runs = []
-    cut = re.compile(r"</?[a-zA-Z]").search(piece, pos)  # a tag cut off at the span's end
+    cut = _TAG_START.search(piece, pos)
     cells.append(runs + [(pos, cut.start() if cut else len(piece))])
     out = []
     for runs in cells:
