@@ -72,6 +72,8 @@ def test_a_passage_covers_the_question_terms_of_all_its_chunks():
     ("Как Корея финансировала проекты электронного правительства?", "ru"),
     ("كيف مولت كوريا مشاريع الحكومة الإلكترونية؟", "ar"),
     ("Como a Coreia financiou os seus projetos de governo eletrónico?", "pt"),
+    ("Budget du projet G4C ?", "fr"),  # the fast mode says English, but not surely: the full one is asked
+    ("Digital ID adoption rates", "en"),  # the fast mode says French: the full one is asked
 ])
 def test_the_language_of_a_question(text, lang):
     assert language.detect(text) == lang

@@ -1,8 +1,9 @@
 """The language of a question or a passage, by lingua's statistical detector (its n-gram models
 ship inside the wheel: nothing to download).
 
-High-accuracy mode: on short questions ("X-Road in Estonia", "GovTech Maturity Index 2022")
-lingua's fast mode says Welsh or Slovak. The candidate languages are the ones our users ask in
+High-accuracy mode, asked where the fast mode is not sure a question is English: on short
+questions ("X-Road in Estonia", "GovTech Maturity Index 2022") the fast mode alone says Welsh or
+Slovak. The candidate languages are the ones our users ask in
 and multilingual-e5 reads (both must know a language), which also keeps the models in memory
 to ~0.4 GB (all 75 languages: 1.1 GB). A text it cannot tell apart is taken as English, the
 language of the reports: "What is KONEPS?" has no language of its own.
@@ -41,10 +42,23 @@ def _language(text: str, low_accuracy: bool) -> str:
     return lang.iso_code_639_1.name.lower() if lang is not None else "en"
 
 
+# The low-accuracy mode's confidence in English above which the high-accuracy mode is not asked:
+# it then agreed with it on all 180 of our questions (129 of the 137 English ones are decided so)
+# and on 60 short ones written for the check in 18 languages ("Budget du projet G4C ?": low says
+# English at 0.72, high French). The high-accuracy models then load only for another language:
+# `qa ask` in English starts ~1.7 s sooner, and an English question takes 0.17 ms, not 0.65.
+SURE_ENGLISH = 0.9
+
+
 @lru_cache(maxsize=4096)
 def detect(text: str) -> str:
     """ISO 639-1 code of `text`'s language ('en', 'fr', 'ko', …); 'en' when it cannot tell."""
-    return _language((text or "")[:1000], low_accuracy=False)
+    text = (text or "")[:1000]
+    if re.search(r"[^\W\d_]", text):
+        quick = _detector(low_accuracy=True).compute_language_confidence_values(text)
+        if quick and quick[0].language.iso_code_639_1.name == "EN" and quick[0].value >= SURE_ENGLISH:
+            return "en"
+    return _language(text, low_accuracy=False)
 
 
 def of_passage(text: str) -> str:
