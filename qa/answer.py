@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -43,8 +44,15 @@ def coverage(weights: dict[str, float], text: str) -> float:
     total = sum(weights.values())
     if not total:
         return 0.0
-    present = set(tokenize(text))
+    present = _terms(text)
     return sum(w for t, w in weights.items() if t in present) / total
+
+
+@lru_cache(maxsize=65536)
+def _terms(text: str) -> frozenset[str]:
+    """A sentence's index terms, worked out once: questions in a session meet the same passages
+    again, and a served index's sentences are few enough to keep (~15 MB at this size)."""
+    return frozenset(tokenize(text))
 
 
 def _is_statement(piece: str) -> bool:
@@ -113,18 +121,25 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
     """Sentences and lines of the passages, each marked whether it is a statement: table rows
     and slide lines may answer ("… omni-channel strategy … Yes / No 0.44%"), but lose to a
     statement that says as much (AnswerPolicy.line_penalty)."""
+    return [Candidate(rank, s, e, piece, statement=statement)
+            for rank, h in enumerate(hits) for s, e, piece, statement in _pieces(h.chunk.text)]
+
+
+@lru_cache(maxsize=8192)
+def _pieces(text: str) -> tuple[tuple[int, int, str, bool], ...]:
+    """(start, end, text, is a statement) of each sentence or line of a passage worth scoring,
+    found once per passage (the same passages come up question after question: ask p50 on the
+    reports' questions ~0.8 ms less)."""
     out = []
-    for rank, h in enumerate(hits):
-        text = h.chunk.text
-        for s, e in (cell for span in sentence_spans(text) for cell in _between_tags(text, *span)):
+    for s, e in (cell for span in sentence_spans(text) for cell in _between_tags(text, *span)):
+        piece = text[s:e]
+        if len(piece) < 8 or re.search(r"#{2,}[A-Z0-9_]", piece) or _mostly_markup(piece):
+            continue  # mostly markup: a Markdown image or link, HTML, template markup ("##3D_LAYER##")
+        if e - s > MAX_QUOTE_CHARS:
+            e = s + text[s:s + MAX_QUOTE_CHARS].rfind(" ")
             piece = text[s:e]
-            if len(piece) < 8 or re.search(r"#{2,}[A-Z0-9_]", piece) or _mostly_markup(piece):
-                continue  # mostly markup: a Markdown image or link, HTML, template markup ("##3D_LAYER##")
-            if e - s > MAX_QUOTE_CHARS:
-                e = s + text[s:s + MAX_QUOTE_CHARS].rfind(" ")
-                piece = text[s:e]
-            out.append(Candidate(rank, s, e, piece, statement=_is_statement(piece)))
-    return out
+        out.append((s, e, piece, _is_statement(piece)))
+    return tuple(out)
 
 
 def score_candidates(cands: list[Candidate], sims: np.ndarray, weights, cross: list[bool],

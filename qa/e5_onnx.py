@@ -181,7 +181,8 @@ class Pieces:
 
     def ids(self, texts: list[str]) -> list[list[int]]:
         normal = [_SPACES.sub(" ", unicodedata.normalize("NFKC", t)) for t in texts]
-        return [[BOS, *ids, EOS] for ids in self.sp.encode(normal)]
+        # one text at a time: given a list, sentencepiece starts threads (0.1 ms for one question, 3 µs alone)
+        return [[BOS, *self.sp.encode(t), EOS] for t in normal]
 
 
 def _export(out: Path, say: Callable[[str], None]) -> None:
