@@ -53,7 +53,8 @@ def machine() -> str:
     names several generations, and the same build took 171 s on one and 81 s on another
     (README, Performance)."""
     info = Path("/proc/cpuinfo").read_text().splitlines()
-    field = lambda name: next((ln.split(":", 1)[1].strip() for ln in info if ln.split(":")[0].strip() == name), "")  # noqa: E731
+    def field(name: str) -> str:
+        return next((ln.split(":", 1)[1].strip() for ln in info if ln.split(":")[0].strip() == name), "")
     cpu = field("model name") or platform.processor()
     vnni = "with" if "avx512_vnni" in field("flags").split() else "without"
     family = f" (family {field('cpu family')}, {vnni} AVX-512 VNNI)" if field("cpu family") else ""
