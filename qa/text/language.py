@@ -54,10 +54,9 @@ SURE_ENGLISH = 0.9
 def detect(text: str) -> str:
     """ISO 639-1 code of `text`'s language ('en', 'fr', 'ko', …); 'en' when it cannot tell."""
     text = (text or "")[:1000]
-    if re.search(r"[^\W\d_]", text):
-        quick = _detector(low_accuracy=True).compute_language_confidence_values(text)
-        if quick and quick[0].language.iso_code_639_1.name == "EN" and quick[0].value >= SURE_ENGLISH:
-            return "en"
+    quick = _detector(low_accuracy=True).compute_language_confidence_values(text)  # no letters: 0, not sure
+    if quick and quick[0].language.iso_code_639_1.name == "EN" and quick[0].value >= SURE_ENGLISH:
+        return "en"
     return _language(text, low_accuracy=False)
 
 
