@@ -9,6 +9,7 @@ spend"). Similarity scores cannot see any of this; these checks can, and they ar
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from .chunk import indexed_text
@@ -17,11 +18,12 @@ from .text.lexicon import CURRENCY_SIGNS, CURRENCY_WORDS, LANGUAGE_NAMES, MONTHS
 from .types import Chunk
 
 _NUMERIC = re.compile(r"[\d.,%]+")
+POSSESSIVE = re.compile(r"['’]s$")
 # Names, acronyms and numbers a question hinges on: "Singapore", "2022", "4.0", "15%".
-# A name of several capitalised words ("United Kingdom") is one term: a passage may write it by
-# its initials ("UK").
+# A name of several capitalised words ("United Kingdom", "Republic of Moldova") is one term: a
+# passage may write it by its initials ("UK") or, for a country, by another of its names.
 _WORD = r"[A-Z][\w'’.-]*[\w]"
-_KEY = re.compile(rf"\b({_WORD}(?: {_WORD})*|\d+(?:[.,]\d+)+%?|\d{{2,}}%?)")
+_KEY = re.compile(rf"\b({_WORD}(?: (?:of |of the )?{_WORD})*|\d+(?:[.,]\d+)+%?|\d{{2,}}%?)")
 
 
 def key_terms(question: str) -> list[str]:
@@ -60,9 +62,41 @@ def haystack(chunk: Chunk) -> str:
     return fold_text(indexed_text(chunk) + "\n" + Path(chunk.path).stem.replace("-", " ").replace("_", " "))
 
 
+def country_names(term: str) -> tuple[str, ...]:
+    """Every name ISO 3166 gives the country `term` names, folded, or () when it names none:
+    "South Korea" → "korea, republic of", "republic of korea", "korea", "south korea". A question
+    says "South Korea" where the reports say "Korea" or "Republic of Korea"; the name's words
+    alone ("south") would refuse it. Known limit: "North Korea" also finds a bare "Korea", the
+    short form ISO gives both Koreas."""
+    return _country_table().get(fold_text(POSSESSIVE.sub("", term.strip())), ())
+
+
+@lru_cache(maxsize=1)
+def _country_table() -> dict[str, tuple[str, ...]]:
+    import pycountry  # ~0.1 s to load its data: only for a question whose name is missing
+
+    table: dict[str, tuple[str, ...]] = {}
+    for c in pycountry.countries:
+        names = {getattr(c, a, None) for a in ("name", "official_name", "common_name")} - {None}
+        for n in list(names):
+            if ", " in n:  # "Korea, Republic of": also "Republic of Korea" and the short form "Korea"
+                head, tail = n.split(", ", 1)
+                names |= {f"{tail} {head}", head}
+        folded = tuple(sorted({fold_text(n) for n in names}, key=len, reverse=True))
+        for n in names:
+            if ", " not in n:
+                table.setdefault(fold_text(n), folded)
+    return table
+
+
 def _present(term: str, hay: str, joined: str) -> bool:
     """Lenient on purpose: "Korean" matches "Korea" (shared 5-letter prefix), "Businesslink"
-    matches "Business Link", "4.0" must appear as written."""
+    matches "Business Link", "South Korea" matches "Republic of Korea" (country_names), "4.0" must
+    appear as written."""
+    return _written(term, hay, joined) or any(re.search(rf"\b{re.escape(n)}", hay) for n in country_names(term))
+
+
+def _written(term: str, hay: str, joined: str) -> bool:
     if _NUMERIC.fullmatch(term):
         if re.fullmatch(r"(19|20)\d\d", term):
             if re.search(rf"['‘’]{term[2:]}\b", hay):
@@ -71,7 +105,8 @@ def _present(term: str, hay: str, joined: str) -> bool:
                 return True  # "2009.07.07", "2009-07" are dates in 2009
         return re.search(rf"(?<![\d.,]){re.escape(term.rstrip('%'))}(?![\d]|[.,]\d)", hay) is not None
     words = term.split()
-    if len(words) >= 2 and re.search(rf"\b{re.escape(''.join(w[0] for w in words).lower())}\b", hay):
+    initials = "".join(w[0] for w in words if w[0].isupper()).lower()
+    if len(initials) >= 2 and re.search(rf"\b{re.escape(initials)}\b", hay):
         return True  # "United Kingdom" is "UK"
     for t in tokenize(term):  # stems: "singapor", "korea"
         probe = t[:5] if len(t) >= 5 else t

@@ -92,3 +92,24 @@ def test_answer_kind_asked_for():
 ])
 def test_a_share_of_the_counted_thing_answers_how_many(question, sentence, holds):
     assert has_answer_kind(answer_kind(question), sentence) is holds
+
+
+# real report sentences: a question names a country as people say it, the report as ISO 3166 writes it
+@pytest.mark.parametrize("question, text, missing", [
+    ("How did South Korea fund its early e-Government projects?",
+     "The e-Government of Korea is cited as a major success case in numerous international economic indexes", []),
+    ("What is in South Korea's action plan?", "Republic of Korea Korea's Action Plan for Electronic Government", []),
+    ("Was the Czech Republic among the top ten performers?",
+     "The top ten performers in this dimension are Korea, Denmark, France, Colombia, Canada, the United "
+     "Kingdom, Spain, Czechia, Latvia, and Estonia", []),
+    ("Who approved the Republic of Moldova's methodology?",
+     "598-A (10 Aug 2020) of the Secretary General of the Government of Moldova.", []),
+    ("How did South Africa fund its e-Government projects?",
+     "The e-Government of Korea is cited as a major success case in numerous international economic indexes",
+     ["South Africa"]),
+    ("Was the Slovak Republic among the top ten performers?",
+     "The top ten performers in this dimension are Korea, Denmark, France, Colombia, Canada, the United "
+     "Kingdom, Spain, Czechia, Latvia, and Estonia", ["Slovak Republic"]),
+])
+def test_a_country_is_found_by_any_of_its_names(question, text, missing):
+    assert missing_together(key_terms(question), [chunk(text, path="corpus/report.txt")]) == missing
