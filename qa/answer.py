@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .chunk import HEADING_SEP, sentence_spans
+from .chunk import HEADING_SEP, join_chunks, sentence_spans
 from .evidence import has_answer_kind
 from .lexical import tokenize
 from .policy import AnswerPolicy
@@ -249,6 +249,66 @@ def extend_rows(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
             c = Candidate(c.hit_rank, c.start, end, text[c.start:end], c.score, c.statement)
         out.append(c)
     return out
+
+
+_NUMBERED = re.compile(r"\s*\(?\d{1,2}[.)]\s+\S")  # "4) Residence …", "(2) The …", "3. Users …"
+
+
+def extend_to_item_start(chosen: list[Candidate], hits: list[Hit], preceding=None, reach: int = 3) -> list[Candidate]:
+    """A sentence inside a numbered item continues the point its item opens with ("4) Residence
+    Registration Number as a national identification system is also a critical infrastructure.
+    Without unique identification numbers, …"): quote from the item's number on, when that
+    opening sentence starts a line, is a statement, and lies at most `reach` sentences back in
+    the same paragraph. When
+    the item opens in the chunk before (`preceding(chunk)`), the two chunks joined become a hit
+    (so the citation can show them) and the passage's other chosen sentences move into it."""
+    out = list(chosen)
+    for rank in dict.fromkeys(c.hit_rank for c in chosen):
+        mine = sorted((i for i, c in enumerate(out) if c.hit_rank == rank), key=lambda i: out[i].start)
+        first = out[mine[0]]
+        if _NUMBERED.match(first.text):
+            continue
+        found = _item_start(first, hits[rank].chunk, preceding, reach)
+        if found is None:
+            continue
+        a, joined = found
+        base = joined or hits[rank].chunk
+        if any(hits[o.hit_rank].chunk.doc_id == base.doc_id
+               and hits[o.hit_rank].chunk.start + o.start <= base.start + a < hits[o.hit_rank].chunk.start + o.end
+               for o in out if o.hit_rank != rank):
+            continue  # the item's opening is quoted already, from another passage
+        shift = 0
+        if joined is not None:
+            hits.append(Hit(chunk=joined, score=hits[rank].score))
+            shift = hits[rank].chunk.start - joined.start
+        new_rank, text = (len(hits) - 1, joined.text) if joined is not None else (rank, hits[rank].chunk.text)
+        for k, i in enumerate(mine):
+            c = out[i]
+            lo = a if k == 0 else c.start + shift
+            out[i] = Candidate(new_rank, lo, c.end + shift, text[lo:c.end + shift], c.score, c.statement, c.cross)
+    return out
+
+
+def _item_start(c: Candidate, chunk: Chunk, preceding, reach: int) -> tuple[int, Chunk | None] | None:
+    """(offset where c's numbered item opens, the joined chunks when it opens in the one before)."""
+    text, shift, joined = chunk.text, 0, None
+    before = [(a, b) for a, b in sentence_spans(text) if b <= c.start]
+    prev = preceding(chunk) if preceding and len(before) < reach else None
+    if prev is not None:
+        joined = join_chunks(prev, chunk, heading=chunk.heading)
+        text, shift = joined.text, chunk.start - prev.start
+        before = [(a, b) for a, b in sentence_spans(text) if b <= c.start + shift]
+    for a, b in reversed(before[-reach:]):
+        piece = text[a:b]
+        if "\n\n" in text[a:c.start + shift] or (_ITEM.match(piece) and not _NUMBERED.match(piece)):
+            return None  # another paragraph, or a bulleted list: not this sentence's item
+        if not _NUMBERED.match(piece):
+            continue
+        if text[:a].rstrip(" \t\xa0")[-1:] not in ("", "\n") or not _is_statement(piece) \
+                or c.end + shift - a > 2 * MAX_QUOTE_CHARS:
+            return None  # a number inside a line, a numbered heading ("4. Results"), or too long a quote
+        return (a - shift, None) if a >= shift else (a, joined)
+    return None
 
 
 _COUNTED = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:\w+\s+){0,2}?(\w+s)\b", re.I)

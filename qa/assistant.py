@@ -73,13 +73,20 @@ class Assistant:
 
     def following(self, chunk: Chunk) -> Chunk | None:
         """The chunk after `chunk` in its document (chunks are stored in reading order)."""
+        return self._neighbour(chunk, 1)
+
+    def preceding(self, chunk: Chunk) -> Chunk | None:
+        """The chunk before `chunk` in its document."""
+        return self._neighbour(chunk, -1)
+
+    def _neighbour(self, chunk: Chunk, step: int) -> Chunk | None:
         if self._position is None:
             self._position = {c.chunk_id: i for i, c in enumerate(self.index.chunks)}
         i = self._position.get(chunk.chunk_id)
-        if i is None or i + 1 >= len(self.index.chunks):
+        if i is None or not 0 <= i + step < len(self.index.chunks):
             return None
-        nxt = self.index.chunks[i + 1]
-        return nxt if nxt.doc_id == chunk.doc_id else None
+        other = self.index.chunks[i + step]
+        return other if other.doc_id == chunk.doc_id else None
 
     @classmethod
     def load(cls, index_dir: Path | str, settings: Settings | None = None) -> "Assistant":
@@ -129,6 +136,7 @@ class Assistant:
         else:
             chosen = compose.select(scored, self.policy)
             chosen = compose.extend_list_intros(compose.extend_rows(chosen, hits), hits, self.following)
+            chosen = compose.extend_to_item_start(chosen, hits, self.preceding)
             chosen = compose.merge_adjacent(chosen, hits)
             text, citations = compose.cite(chosen, hits, self.page_labels, self.ocr_pages)
         t2 = time.perf_counter()

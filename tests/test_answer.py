@@ -126,3 +126,51 @@ def test_an_html_table_in_a_markdown_file_is_quoted_cell_by_cell_without_its_tag
     assert "A comparison: 3 > 2 holds in every sentence." in quoted  # a ">" in prose is no tag
     assert "And where 2 < 3 and 4 > 1, prose is still prose." in quoted
     assert not [q for q in quoted if re.search(r"</?[a-z]", q) or "alt=" in q or q.startswith(":")]
+
+
+# the seed corpus's "Lessons Learned", as its web page writes it: one numbered lesson a line
+LESSONS = ("3)\xa0Financial resources should be secured to implement the E-Government project. In addition "
+           "to the annual budget, it is ideal for government to secure some financial resources.\n\n\n\n"
+           "4)\xa0Residence Registration Number as a national identification system is also a critical "
+           "infrastructure. Without unique identification numbers, integrating different databases is almost "
+           "impossible. To build a seamless and integrated E-Government system, the government should develop "
+           "unique identification numbers and use them as a linchpin for the integration.\n\n"
+           "The Korean government has been dedicated to its future E-Government.")
+
+
+def lessons(start, end, cid):
+    return Chunk(chunk_id=cid, doc_id="lessons", path="001.txt", title="Lessons Learned",
+                 text=LESSONS[start:end], start=start, end=end, page_start=None, page_end=None)
+
+
+def chosen_in(hits, *starts):
+    return [c for c in candidates(hits) if c.text.startswith(starts)]
+
+
+def test_a_sentence_inside_a_numbered_lesson_is_quoted_with_the_lesson_it_belongs_to():
+    from qa.answer import extend_to_item_start
+    whole = [Hit(chunk=lessons(0, len(LESSONS), "w"), score=1.0)]
+    quotes = merge_adjacent(extend_to_item_start(chosen_in(whole, "Without unique", "To build"), whole), whole)
+    assert len(quotes) == 1 and quotes[0].text.startswith("4)\xa0Residence Registration Number")
+    assert quotes[0].text.endswith("linchpin for the integration.")
+    # the lesson opens in the chunk before: the two are joined, and the citation shows both
+    cut = LESSONS.index("Without unique")
+    first, second = lessons(0, cut - 1, "a"), lessons(cut, len(LESSONS), "b")
+    hits = [Hit(chunk=second, score=1.0)]
+    quotes = merge_adjacent(extend_to_item_start(chosen_in(hits, "Without unique", "To build"), hits,
+                                                 preceding=lambda ch: first if ch.chunk_id == "b" else None), hits)
+    assert len(quotes) == 1 and quotes[0].text.startswith("4)\xa0Residence") and len(hits) == 2
+    assert hits[quotes[0].hit_rank].chunk.text[quotes[0].start:quotes[0].end] == quotes[0].text  # verbatim
+
+
+def test_no_lesson_is_borrowed_across_a_paragraph_or_from_a_number_inside_a_line():
+    from qa.answer import extend_to_item_start
+    whole = [Hit(chunk=lessons(0, len(LESSONS), "w"), score=1.0)]
+    after = chosen_in(whole, "The Korean government")  # a paragraph of its own after the lessons
+    assert extend_to_item_start(after, whole) == after
+    text = "The fund grew from 1996. 2) Later stages moved to the annual budget. Agencies then shared one data centre."
+    c = Chunk(chunk_id="x", doc_id="x", path="x.txt", title="X", text=text, start=0, end=len(text),
+              page_start=None, page_end=None)
+    hits = [Hit(chunk=c, score=1.0)]
+    agencies = chosen_in(hits, "Agencies")
+    assert extend_to_item_start(agencies, hits) == agencies
