@@ -21,7 +21,7 @@ from .chunk import HEADING_SEP, join_chunks, sentence_spans
 from .evidence import has_answer_kind
 from .lexical import tokenize
 from .policy import AnswerPolicy
-from .text.lexicon import BULLETS
+from .text.lexicon import BULLETS, CAPTION_WORDS
 from .types import Chunk, Citation, Hit
 
 MIN_SENTENCE_CHARS = 25
@@ -229,7 +229,12 @@ def _is_item(piece: str) -> bool:
     table or slide row)."""
     if re.fullmatch(r"\s*\(?\w{1,2}[.)]\s*", piece):
         return True  # a list number split from its item ("1." at the very start of a passage)
-    return bool(_ITEM.match(piece)) or (len(piece.split()) < 12 and not piece.rstrip().endswith((".", "!", "?")))
+    if _ITEM.match(piece):
+        return True
+    lines = [ln for ln in piece.splitlines() if ln.strip()]
+    if len(lines) > 1:  # items the sentence splitter kept together ("Cross-border services \no Cross-border eID")
+        return all(_is_item(ln) for ln in lines)
+    return len(piece.split()) < 12 and not piece.rstrip().endswith((".", "!", "?"))
 
 
 def extend_rows(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
@@ -323,45 +328,75 @@ def _starts_other_list(piece: str, intro: str) -> bool:
     return not (counted and set(tokenize(counted.group(1))) & set(tokenize(piece)))
 
 
-def extend_list_intros(chosen: list[Candidate], hits: list[Hit], following=None,
-                       max_items: int = 16) -> list[Candidate]:
+def extend_list_intros(chosen: list[Candidate], hits: list[Hit], following=None, running=None,
+                       max_items: int = 16, max_note_pieces: int = 8) -> list[Candidate]:
     """A sentence that announces a list ("... the following lessons can be drawn:") says little
     alone: quote the items that follow it too (verbatim spans), up to the first sentence that is
     not an item. When the list runs past the end of the passage, `following(chunk)` gives the
     next chunk of the document; its items become a further quote, and that chunk joins the hits
-    so the citation can show it."""
+    so the citation can show it. Footnotes and page headers (`running(chunk, line)`, judge.py's
+    RunningLines.holds) that a page break put inside the list are stepped over: the quote stops
+    before them and goes on at the next item. A numbered caption ("Figure 2.1: …") ends it."""
     out = []
     for c in chosen:
         if not _LIST_INTRO.search(c.text):
             out.append(c)
             continue
-        rank, start, quoted_to, budget = c.hit_rank, c.start, None, max_items  # quoted_to: document offset
-        while budget > 0:
+        rank, quoted_to, budget = c.hit_rank, None, max_items  # quoted_to: document offset
+        seen, in_note = c.text, 0  # the text quoted so far (footnote markers); pieces of notes stepped over
+        for _ in range(6):  # passages: a list runs on over a page or two at most
             chunk = hits[rank].chunk
-            spans = [(a, b) for a, b in sentence_spans(chunk.text)
+            text = chunk.text
+            spans = [(a, b) for a, b in sentence_spans(text)
                      if a >= (c.end if quoted_to is None else quoted_to - chunk.start)]
-            end, taken = (c.end if quoted_to is None else None), 0
-            for a, b in spans[:budget]:
-                piece = chunk.text[a:b]
-                if not (_is_item(piece) or _LIST_INTRO.search(piece)) or b - start > 2 * MAX_QUOTE_CHARS \
-                        or _starts_other_list(piece, c.text):
+            start, end = (c.start, c.end) if quoted_to is None else (None, None)
+            consumed, stopped = (c.end if quoted_to is None else quoted_to - chunk.start), False
+            for a, b in spans:
+                piece = text[a:b]
+                furniture = _footnote(piece, seen) or (running is not None and running(chunk, piece))
+                if in_note and (furniture or not _is_item(piece)):
+                    in_note += 1
+                    if in_note > max_note_pieces:
+                        stopped = True
+                        break
+                    consumed = b
+                    continue
+                if furniture:
+                    if end is not None:
+                        out.append(Candidate(rank, start, end, text[start:end], c.score, c.statement))
+                    start = end = None
+                    in_note, consumed = 1, b
+                    continue
+                in_note = 0
+                if budget <= 0 or not (_is_item(piece) or _LIST_INTRO.search(piece)) or _CAPTION.match(piece) \
+                        or (start is not None and b - start > 2 * MAX_QUOTE_CHARS) or _starts_other_list(piece, c.text):
+                    stopped = True
                     break
-                end, taken = b, taken + 1
-            if end is None:
-                break
-            if quoted_to is not None:
-                start = spans[0][0]
-            out.append(Candidate(rank, start, end, chunk.text[start:end], c.score, c.statement))
-            budget -= taken
-            nxt = following(chunk) if following and taken == len(spans) else None
+                start = a if start is None else start
+                end, consumed, budget = b, b, budget - 1
+                seen += " " + piece
+            if end is not None:
+                out.append(Candidate(rank, start, end, text[start:end], c.score, c.statement))
+            nxt = following(chunk) if following and not stopped else None
             if nxt is None:
                 break
-            quoted_to = chunk.start + end  # the next chunk overlaps this one
+            quoted_to = chunk.start + consumed  # the next chunk overlaps this one
             rank = next((i for i, h in enumerate(hits) if h.chunk.chunk_id == nxt.chunk_id), None)
             if rank is None:
                 hits.append(Hit(chunk=nxt, score=0.0))
                 rank = len(hits) - 1
     return out
+
+
+_CAPTION = re.compile(rf"\s*(?i:{'|'.join(map(re.escape, CAPTION_WORDS))})\s*\d")
+
+
+def _footnote(piece: str, above: str) -> bool:
+    """A footnote ("6 Renamed, but same questions as the 2019 Usability indicator."): a number
+    and a capitalised word, the number glued as a marker to a word above ("User support6",
+    "EU countries.5")."""
+    m = re.match(r"\s*(\d{1,2})\s+[A-Z]", piece)
+    return m is not None and re.search(rf"[^\W\d_][.,;:)]?{m.group(1)}(?!\d)", above) is not None
 
 
 def cite(chosen: list[Candidate], hits: list[Hit], page_labels: dict[str, list[str]],

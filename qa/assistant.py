@@ -135,7 +135,8 @@ class Assistant:
             suggested = compose.suggestions(by_passage(hits))
         else:
             chosen = compose.select(scored, self.policy)
-            chosen = compose.extend_list_intros(compose.extend_rows(chosen, hits), hits, self.following)
+            chosen = compose.extend_list_intros(compose.extend_rows(chosen, hits), hits, self.following,
+                                                 self.running_lines.holds)
             chosen = compose.extend_to_item_start(chosen, hits, self.preceding)
             chosen = compose.merge_adjacent(chosen, hits)
             text, citations = compose.cite(chosen, hits, self.page_labels, self.ocr_pages)

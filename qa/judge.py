@@ -65,6 +65,10 @@ class RunningLines:
             self._by_doc[doc_id] = {k for k, p in pages.items() if len(p) >= 3}
         return self._by_doc[doc_id]
 
+    def holds(self, chunk: Chunk, line: str) -> bool:
+        """Whether `line` is one of the running lines of `chunk`'s document."""
+        return chunk.page_start is not None and self._key(line) in self.of(chunk.doc_id)
+
     def strip(self, chunk: Chunk, text: str | None = None) -> str:
         """`text` (default: the chunk's) without the running lines of its document."""
         text = chunk.text if text is None else text

@@ -174,3 +174,31 @@ def test_no_lesson_is_borrowed_across_a_paragraph_or_from_a_number_inside_a_line
     hits = [Hit(chunk=c, score=1.0)]
     agencies = chosen_in(hits, "Agencies")
     assert extend_to_item_start(agencies, hits) == agencies
+
+
+# the EU eGovernment Benchmark method paper (2023), p. 9-10 as pypdf gives it: the list of the four
+# dimensions runs over a page break, with the page's footnotes between its items and a caption after
+BENCHMARK = ("The eGovernment Benchmark is a means for evaluating performances and promoting the digitalisation "
+             "of EU countries.5 The progress in these areas is measured via four key dimensions, which comprise "
+             "multiple underlying indicators: \n1. User centricity \no Online availability \no Mobile friendliness "
+             "\no User support6 \n2. Transparency \no Transparency of service delivery \n3. Key enablers \no eID "
+             "\no eDocuments \n \n \n5 The study monitors and compares performance from a policy perspective. "
+             "However, please note that the study does not \nreview the legal implementation or formal compliance "
+             "status of related legislation, such as the General Data Protection \nRegulation. \n"
+             "6 Renamed, but same questions as the 2019 Usability indicator. \n7 Renamed, but same questions as "
+             "the 2019 Cross-border usability indicator. \no Authentic sources \no Digital post \n"
+             "4. Cross-border services \no Cross-border online availability  \no Cross-border user support7 \n"
+             "Figure 2.1: eGovernment Benchmark framework \nThe framework is shown below.")
+
+
+def test_a_list_steps_over_the_footnotes_a_page_break_put_inside_it_and_ends_at_a_caption():
+    c = Chunk(chunk_id="b", doc_id="b", path="benchmark.pdf", title="eGovernment Benchmark", text=BENCHMARK,
+              start=0, end=len(BENCHMARK), page_start=9, page_end=10)
+    hits = [Hit(chunk=c, score=1.0)]
+    intro = next(x for x in candidates(hits) if "four key dimensions" in x.text)
+    quoted = "\n".join(q.text for q in extend_list_intros([intro], hits))
+    for item in ("1. User centricity", "2. Transparency", "3. Key enablers", "o Authentic sources",
+                 "4. Cross-border services", "o Cross-border user support7"):
+        assert item in quoted
+    assert "Renamed" not in quoted and "policy perspective" not in quoted  # the footnotes are not quoted
+    assert "Figure 2.1" not in quoted and "shown below" not in quoted

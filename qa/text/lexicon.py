@@ -21,6 +21,9 @@ QUANTITY_WORDS = ("dozen", "hundred", "thousand", "million", "billion", "half", 
                   "every")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
+# what a numbered caption begins with ("Figure 2.1: …", "Tableau 3", "그림 4"): a list ends there
+CAPTION_WORDS = ("figure", "fig.", "table", "chart", "box", "graph", "annex", "tableau", "graphique", "encadré",
+                 "gráfico", "cuadro", "tabla", "hình", "bảng", "그림", "표")
 CURRENCY_SIGNS = "£€$¥₩"
 CURRENCY_WORDS = ("million", "billion", "thousand", "euros?", "eur", "usd", "dollars?", "pounds?", "gbp", "won", "krw")
 
