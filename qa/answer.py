@@ -394,9 +394,9 @@ _CAPTION = re.compile(rf"\s*(?i:{'|'.join(map(re.escape, CAPTION_WORDS))})\s*\d"
 def _footnote(piece: str, above: str) -> bool:
     """A footnote ("6 Renamed, but same questions as the 2019 Usability indicator."): a number
     and a capitalised word, the number glued as a marker to a word above ("User support6",
-    "EU countries.5")."""
+    "EU countries.5"; not "Table B.1", whose numbered rows are no footnotes)."""
     m = re.match(r"\s*(\d{1,2})\s+[A-Z]", piece)
-    return m is not None and re.search(rf"[^\W\d_][.,;:)]?{m.group(1)}(?!\d)", above) is not None
+    return m is not None and re.search(rf"[a-z]{{2}}[.,;:)]?{m.group(1)}(?!\d|[.,]\d)", above) is not None
 
 
 def cite(chosen: list[Candidate], hits: list[Hit], page_labels: dict[str, list[str]],

@@ -2,6 +2,7 @@
 import re
 
 import numpy as np
+import pytest
 
 from qa.policy import AnswerPolicy
 from qa.answer import candidates, extend_list_intros, extend_rows, merge_adjacent, score_candidates, select
@@ -202,3 +203,19 @@ def test_a_list_steps_over_the_footnotes_a_page_break_put_inside_it_and_ends_at_
         assert item in quoted
     assert "Renamed" not in quoted and "policy perspective" not in quoted  # the footnotes are not quoted
     assert "Figure 2.1" not in quoted and "shown below" not in quoted
+
+
+# real report lines: footnotes, and numbered lines that are not
+@pytest.mark.parametrize("line, above, is_note", [
+    ("6 Renamed, but same questions as the 2019 Usability indicator.", "o Mobile friendliness \no User support6", True),
+    ("5 The study monitors and compares performance from a policy perspective.",
+     "promoting the digitalisation of EU countries.5 The progress", True),
+    ("9 Rankwatch Mobile friendly check, available at: https://www.rankwatch.com",
+     "mobile friendliness was assessed with an automated tool.9", True),
+    ("1 Availability of a National Digital Government Strategy \n(NDGS)",  # a row of Table B.1 (OECD DGI 2023)
+     "government maturity.  \nTable B.1. Dimensions", False),
+    ("2 Transparency", "the four dimensions of the benchmark", False),
+])
+def test_a_footnote_is_known_by_its_marker_above(line, above, is_note):
+    from qa.answer import _footnote
+    assert _footnote(line, above) is is_note
