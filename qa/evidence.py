@@ -9,11 +9,12 @@ spend"). Similarity scores cannot see any of this; these checks can, and they ar
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from .chunk import indexed_text
 from .lexical import fold_text, tokenize
+from .text import countries
+from .text.countries import ShortNames
 from .text.lexicon import CURRENCY_SIGNS, CURRENCY_WORDS, LANGUAGE_NAMES, MONTHS, NUMBER_WORDS, QUANTITY_WORDS
 from .types import Chunk
 
@@ -62,38 +63,12 @@ def haystack(chunk: Chunk) -> str:
     return fold_text(indexed_text(chunk) + "\n" + Path(chunk.path).stem.replace("-", " ").replace("_", " "))
 
 
-def country_names(term: str) -> tuple[str, ...]:
-    """Every name ISO 3166 gives the country `term` names, folded, or () when it names none:
-    "South Korea" → "korea, republic of", "republic of korea", "korea", "south korea". A question
-    says "South Korea" where the reports say "Korea" or "Republic of Korea"; the name's words
-    alone ("south") would refuse it. Known limit: "North Korea" also finds a bare "Korea", the
-    short form ISO gives both Koreas."""
-    return _country_table().get(fold_text(POSSESSIVE.sub("", term.strip())), ())
-
-
-@lru_cache(maxsize=1)
-def _country_table() -> dict[str, tuple[str, ...]]:
-    import pycountry  # ~0.1 s to load its data: only for a question whose name is missing
-
-    table: dict[str, tuple[str, ...]] = {}
-    for c in pycountry.countries:
-        names = {getattr(c, a, None) for a in ("name", "official_name", "common_name")} - {None}
-        for n in list(names):
-            if ", " in n:  # "Korea, Republic of": also "Republic of Korea" and the short form "Korea"
-                head, tail = n.split(", ", 1)
-                names |= {f"{tail} {head}", head}
-        folded = tuple(sorted({fold_text(n) for n in names}, key=len, reverse=True))
-        for n in names:
-            if ", " not in n:
-                table.setdefault(fold_text(n), folded)
-    return table
-
-
-def _present(term: str, hay: str, joined: str) -> bool:
+def _present(term: str, hay: str, joined: str, meant: ShortNames | None = None) -> bool:
     """Lenient on purpose: "Korean" matches "Korea" (shared 5-letter prefix), "Businesslink"
-    matches "Business Link", "South Korea" matches "Republic of Korea" (country_names), "4.0" must
-    appear as written."""
-    return _written(term, hay, joined) or any(re.search(rf"\b{re.escape(n)}", hay) for n in country_names(term))
+    matches "Business Link", "South Korea" matches "Republic of Korea" and, where the reports
+    mean South Korea by it, "Korea" (text/countries.py); "4.0" must appear as written."""
+    return _written(term, hay, joined) or any(re.search(rf"\b{re.escape(n)}", hay)
+                                              for n in countries.names(term, meant))
 
 
 def _written(term: str, hay: str, joined: str) -> bool:
@@ -124,16 +99,17 @@ def _stem_in(stem: str, hay: str) -> bool:
     return any(stem in tokenize(w) for w in words)
 
 
-def missing_terms(terms: list[str], chunks: list[Chunk]) -> list[str]:
-    """The terms that none of the passages mention."""
+def missing_terms(terms: list[str], chunks: list[Chunk], meant: ShortNames | None = None) -> list[str]:
+    """The terms that none of the passages mention; `meant`: which country the reports mean by
+    a short name several share (text/countries.py)."""
     hay = "\n".join(haystack(c) for c in chunks)
     joined = re.sub(r"[\s-]+", "", hay)
-    return [t for t in terms if not _present(t, hay, joined)]
+    return [t for t in terms if not _present(t, hay, joined, meant)]
 
 
 
 
-def missing_together(terms: list[str], chunks: list[Chunk]) -> list[str]:
+def missing_together(terms: list[str], chunks: list[Chunk], meant: ShortNames | None = None) -> list[str]:
     """The terms missing from the one passage that holds most of them: a question about
     "Korea's score in the GovTech Maturity Index" needs a passage that names both. A question
     with several numbers compares them ("2023 … with the 2019 edition"): those need only
@@ -143,12 +119,12 @@ def missing_together(terms: list[str], chunks: list[Chunk]) -> list[str]:
     together = terms if len(nums) <= 1 else [t for t in terms if t not in nums]
     best: list[str] | None = None
     for c in chunks:
-        miss = missing_terms(together, [c])
+        miss = missing_terms(together, [c], meant)
         if best is None or len(miss) < len(best):
             best = miss
         if not best:
             break
-    apart = missing_terms(nums, chunks) if len(nums) > 1 else []
+    apart = missing_terms(nums, chunks, meant) if len(nums) > 1 else []
     return (best or []) + apart
 
 

@@ -14,6 +14,7 @@ from typing import Callable
 from . import evidence
 from .policy import AnswerPolicy
 from .query import Query
+from .text.countries import ShortNames
 from .types import Chunk, Hit
 
 _PAGE_NUMBER = re.compile(r"\d{1,3}$|^\d{1,3}")  # a running line's page number, at its start or end
@@ -79,9 +80,11 @@ class RunningLines:
 
 
 def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
-          language_of: Callable[[Chunk], str], running: RunningLines | None = None) -> Refusal | None:
+          language_of: Callable[[Chunk], str], running: RunningLines | None = None,
+          meant: ShortNames | None = None) -> Refusal | None:
     """None when the best sentences answer the question; otherwise why not. `scored`: the
-    candidate sentences of the answer's passages, best first (answer.score_candidates)."""
+    candidate sentences of the answer's passages, best first (answer.score_candidates);
+    `meant`: which country the reports mean by a short name several share ("Korea")."""
     if not hits or not scored:
         return Refusal("nothing", "Nothing in this index matches the question.")
     best = scored[0]
@@ -94,7 +97,7 @@ def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
     if running is not None:
         shown = [_without_running_lines(c, running) for c in shown]
     terms = list(query.numbers if across else query.key_terms)
-    missing = evidence.missing_together(terms, shown)
+    missing = evidence.missing_together(terms, shown, meant)
     if missing:
         names = ", ".join(f"“{evidence.POSSESSIVE.sub('', t)}”" for t in missing)
         found = [t for t in terms if t not in missing and t.lower() not in evidence.LANGUAGE_NAMES]

@@ -113,3 +113,20 @@ def test_a_share_of_the_counted_thing_answers_how_many(question, sentence, holds
 ])
 def test_a_country_is_found_by_any_of_its_names(question, text, missing):
     assert missing_together(key_terms(question), [chunk(text, path="corpus/report.txt")]) == missing
+
+
+FUNDING = "The e-Government of Korea is cited as a major success case in numerous international economic indexes"
+
+
+# which Korea a bare "Korea" means is told by the full names the reports use
+@pytest.mark.parametrize("reports_also_say, south, north", [
+    ("13.Republic of Korea", [], ["North Korea"]),  # the seed corpus: "Korea" is South Korea
+    ("Korea's IT development status", [], []),  # no full name anywhere: either may be meant
+    ("talks with the Democratic People's Republic of Korea", ["South Korea"], []),
+])
+def test_the_reports_own_full_names_tell_which_korea_they_mean(reports_also_say, south, north):
+    from qa.text.countries import ShortNames
+    meant = ShortNames(lambda: [FUNDING, reports_also_say])
+    passages = [chunk(FUNDING, path="corpus/report.txt")]
+    assert missing_together(key_terms("How did South Korea fund e-Government?"), passages, meant) == south
+    assert missing_together(key_terms("How did North Korea fund e-Government?"), passages, meant) == north
