@@ -264,9 +264,9 @@ def extend_to_item_start(chosen: list[Candidate], hits: list[Hit], preceding=Non
     Registration Number as a national identification system is also a critical infrastructure.
     Without unique identification numbers, …"): quote from the item's number on, when that
     opening sentence starts a line, is a statement, and lies at most `reach` sentences back in
-    the same paragraph. When
-    the item opens in the chunk before (`preceding(chunk)`), the two chunks joined become a hit
-    (so the citation can show them) and the passage's other chosen sentences move into it."""
+    the same paragraph. When the item opens in the chunk before (`preceding(chunk)`), the two
+    chunks joined become a hit (so the citation can show them) and the passage's other chosen
+    sentences move into it."""
     out = list(chosen)
     for rank in dict.fromkeys(c.hit_rank for c in chosen):
         mine = sorted((i for i, c in enumerate(out) if c.hit_rank == rank), key=lambda i: out[i].start)
