@@ -145,6 +145,8 @@ def show_sources(ans, manifest: dict, key: str):
 
 def show_refusal(ans, key: str):
     st.warning(ans.text, icon=":material/search_off:")
+    if ans.refusal_reason:  # the judge's reason: weak evidence, a name missing, no answer of the kind asked
+        st.caption(f"Why: {ans.refusal_reason}")
     if ans.passages:
         st.markdown("**Closest passages found**")
         for h in ans.passages[:3]:

@@ -46,11 +46,14 @@ def test_refusal_shows_closest_passages_and_suggestions(app_env):
     at = start()
     at.chat_input[0].set_value("How do I bake sourdough bread?").run()
     assert any("Not found in the reports" in w.value for w in at.warning)
+    assert any(c.value.startswith("Why: ") for c in at.caption)  # the judge's reason, in words
     labels = [b.label for b in at.button]
     assert any(lbl.startswith("What ") for lbl in labels)  # clickable suggestions
     suggestion = next(b for b in at.button if b.label.startswith("What "))
     suggestion.click().run()
     assert len(at.chat_message) >= 4  # the suggestion was asked
+    at.chat_input[0].set_value("How did North Korea fund its early e-Government projects?").run()
+    assert any("“North Korea”" in c.value for c in at.caption)  # a near miss names what is missing
 
 
 def test_starter_question_click_and_export(app_env):
