@@ -24,7 +24,8 @@ POSSESSIVE = re.compile(r"['’]s$")
 # A name of several capitalised words ("United Kingdom", "Republic of Moldova") is one term: a
 # passage may write it by its initials ("UK") or, for a country, by another of its names.
 _WORD = r"[A-Z][\w'’.-]*[\w]"
-_KEY = re.compile(rf"\b({_WORD}(?: (?:of |of the )?{_WORD})*|\d+(?:[.,]\d+)+%?|\d{{2,}}%?)")
+# (not after a hyphen: the "Government" of "e-Government" is no name)
+_KEY = re.compile(rf"(?<![\w-])({_WORD}(?: (?:of |of the )?{_WORD})*|\d+(?:[.,]\d+)+%?|\d{{2,}}%?)")
 
 
 def key_terms(question: str) -> list[str]:

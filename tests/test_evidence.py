@@ -130,3 +130,8 @@ def test_the_reports_own_full_names_tell_which_korea_they_mean(reports_also_say,
     passages = [chunk(FUNDING, path="corpus/report.txt")]
     assert missing_together(key_terms("How did South Korea fund e-Government?"), passages, meant) == south
     assert missing_together(key_terms("How did North Korea fund e-Government?"), passages, meant) == north
+
+
+def test_the_government_of_e_government_is_no_name():
+    assert key_terms("How did North Korea fund its early e-Government projects?") == ["North Korea"]
+    assert key_terms("When did Estonia launch X-Road?") == ["Estonia", "X-Road"]
