@@ -262,11 +262,13 @@ _NUMBERED = re.compile(r"\s*\(?\d{1,2}[.)]\s+\S")  # "4) Residence …", "(2) Th
 def extend_to_item_start(chosen: list[Candidate], hits: list[Hit], preceding=None, reach: int = 3) -> list[Candidate]:
     """A sentence inside a numbered item continues the point its item opens with ("4) Residence
     Registration Number as a national identification system is also a critical infrastructure.
-    Without unique identification numbers, …"): quote from the item's number on, when that
-    opening sentence starts a line, is a statement, and lies at most `reach` sentences back in
-    the same paragraph. When the item opens in the chunk before (`preceding(chunk)`), the two
-    chunks joined become a hit (so the citation can show them) and the passage's other chosen
-    sentences move into it."""
+    Without unique identification numbers, …"): its opening sentence is quoted too, when it
+    starts a line, is a statement, and lies at most `reach` sentences back in the same paragraph
+    — as one quote with the sentence right after it, or as a quote of its own before a sentence
+    further on (the sentences between stay out: they are not what was asked). When the item opens
+    in the chunk before (`preceding(chunk)`), the two chunks joined become a hit, so the citation
+    can show them; a quote that runs on from the opening takes the passage's other chosen
+    sentences with it."""
     out = list(chosen)
     for rank in dict.fromkeys(c.hit_rank for c in chosen):
         mine = sorted((i for i, c in enumerate(out) if c.hit_rank == rank), key=lambda i: out[i].start)
@@ -276,26 +278,29 @@ def extend_to_item_start(chosen: list[Candidate], hits: list[Hit], preceding=Non
         found = _item_start(first, hits[rank].chunk, preceding, reach)
         if found is None:
             continue
-        a, joined = found
+        a, b, joined = found
         base = joined or hits[rank].chunk
         if any(hits[o.hit_rank].chunk.doc_id == base.doc_id
                and hits[o.hit_rank].chunk.start + o.start <= base.start + a < hits[o.hit_rank].chunk.start + o.end
                for o in out if o.hit_rank != rank):
             continue  # the item's opening is quoted already, from another passage
-        shift = 0
+        shift = hits[rank].chunk.start - base.start
         if joined is not None:
             hits.append(Hit(chunk=joined, score=hits[rank].score))
-            shift = hits[rank].chunk.start - joined.start
-        new_rank, text = (len(hits) - 1, joined.text) if joined is not None else (rank, hits[rank].chunk.text)
+        new_rank = len(hits) - 1 if joined is not None else rank
+        if base.text[b:first.start + shift].strip():  # sentences between: the opening alone, before
+            out.insert(out.index(first), Candidate(new_rank, a, b, base.text[a:b], first.score, True, first.cross))
+            continue
         for k, i in enumerate(mine):
             c = out[i]
             lo = a if k == 0 else c.start + shift
-            out[i] = Candidate(new_rank, lo, c.end + shift, text[lo:c.end + shift], c.score, c.statement, c.cross)
+            out[i] = Candidate(new_rank, lo, c.end + shift, base.text[lo:c.end + shift], c.score, c.statement, c.cross)
     return out
 
 
-def _item_start(c: Candidate, chunk: Chunk, preceding, reach: int) -> tuple[int, Chunk | None] | None:
-    """(offset where c's numbered item opens, the joined chunks when it opens in the one before)."""
+def _item_start(c: Candidate, chunk: Chunk, preceding, reach: int) -> tuple[int, int, Chunk | None] | None:
+    """(start, end) of the sentence that opens c's numbered item, in `chunk`'s text or, when it
+    opens in the chunk before, in the text of the two joined (the third value)."""
     text, shift, joined = chunk.text, 0, None
     before = [(a, b) for a, b in sentence_spans(text) if b <= c.start]
     prev = preceding(chunk) if preceding and len(before) < reach else None
@@ -312,7 +317,7 @@ def _item_start(c: Candidate, chunk: Chunk, preceding, reach: int) -> tuple[int,
         if text[:a].rstrip(" \t\xa0")[-1:] not in ("", "\n") or not _is_statement(piece) \
                 or c.end + shift - a > 2 * MAX_QUOTE_CHARS:
             return None  # a number inside a line, a numbered heading ("4. Results"), or too long a quote
-        return (a - shift, None) if a >= shift else (a, joined)
+        return (a - shift, b - shift, None) if a >= shift else (a, b, joined)
     return None
 
 

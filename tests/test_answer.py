@@ -164,6 +164,15 @@ def test_a_sentence_inside_a_numbered_lesson_is_quoted_with_the_lesson_it_belong
     assert hits[quotes[0].hit_rank].chunk.text[quotes[0].start:quotes[0].end] == quotes[0].text  # verbatim
 
 
+def test_a_sentence_further_into_a_lesson_gets_the_lesson_s_opening_alone_before_it():
+    from qa.answer import extend_to_item_start
+    whole = [Hit(chunk=lessons(0, len(LESSONS), "w"), score=1.0)]
+    quotes = merge_adjacent(extend_to_item_start(chosen_in(whole, "To build"), whole), whole)
+    assert [q.text[:30] for q in quotes] == ["4)\xa0Residence Registration Numb", "To build a seamless and integr"]
+    assert quotes[0].text.endswith("critical infrastructure.")  # the sentence between stays out
+    assert not any("Without unique" in q.text for q in quotes)
+
+
 def test_no_lesson_is_borrowed_across_a_paragraph_or_from_a_number_inside_a_line():
     from qa.answer import extend_to_item_start
     whole = [Hit(chunk=lessons(0, len(LESSONS), "w"), score=1.0)]
