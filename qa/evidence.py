@@ -19,7 +19,6 @@ from .text.lexicon import CURRENCY_SIGNS, CURRENCY_WORDS, LANGUAGE_NAMES, MONTHS
 from .types import Chunk
 
 _NUMERIC = re.compile(r"[\d.,%]+")
-POSSESSIVE = re.compile(r"['’]s$")
 # Names, acronyms and numbers a question hinges on: "Singapore", "2022", "4.0", "15%".
 # A name of several capitalised words ("United Kingdom", "Republic of Moldova") is one term: a
 # passage may write it by its initials ("UK") or, for a country, by another of its names.

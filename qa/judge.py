@@ -17,6 +17,7 @@ from .query import Query
 from .text.countries import ShortNames
 from .types import Chunk, Hit
 
+_POSSESSIVE = re.compile(r"['’]s$")
 _PAGE_NUMBER = re.compile(r"\d{1,3}$|^\d{1,3}")  # a running line's page number, at its start or end
 KIND_WORDS = {"year": "a date or year", "money": "an amount of money", "number": "a number"}
 
@@ -99,7 +100,7 @@ def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
     terms = list(query.numbers if across else query.key_terms)
     missing = evidence.missing_together(terms, shown, meant)
     if missing:
-        names = ", ".join(f"“{evidence.POSSESSIVE.sub('', t)}”" for t in missing)
+        names = ", ".join(f"“{_POSSESSIVE.sub('', t)}”" for t in missing)
         found = [t for t in terms if t not in missing and t.lower() not in evidence.LANGUAGE_NAMES]
         along = f" together with {', '.join(f'“{t}”' for t in found)}" if found else ""
         return Refusal("missing", f"No passage found mentions {names}{along}.")

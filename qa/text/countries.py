@@ -65,7 +65,7 @@ def names(term: str, meant: Callable[[str], frozenset[str]] | None = None) -> tu
         return ()
     t = _table()
     s = t.short.get(code)
-    if s is None or (len(t.sharing[s]) > 1 and meant is not None and code not in meant(s)):
+    if s is None or (meant is not None and code not in meant(s)):
         return t.names[code]
     return t.names[code] + ((s,) if s not in t.names[code] else ())
 
