@@ -13,7 +13,8 @@ and whether the answer holds every answer keyword. A configuration and its two t
 decide every question without asking again. The score is accuracy: answerable questions answered
 with every keyword, unanswerable ones refused. Folds hold out one gold document at a time (its
 questions are never seen by the fit that judges them); unanswerable questions, which have no
-document, are held out by question set. Results go to bench/results/policy.md.
+document, are held out by question set; a row's "group" overrides both (the same question asked in
+seven languages is held out together). Results go to bench/results/policy.md.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from qa.policy import AnswerPolicy  # noqa: E402
 READING = {"meaning_weight": (0.45, 0.55, 0.65), "cross_meaning_weight": (0.75, 0.95),
            "other_margin": (0.12, 0.28), "max_answer_sentences": (3, 5)}
 T_SAME = np.round(np.arange(0.10, 0.40, 0.02), 2)
-T_ACROSS = np.round(np.arange(0.10, 0.40, 0.02), 2)
+T_ACROSS = np.round(np.arange(0.0, 0.40, 0.02), 2)
 
 
 def observe(assistants: dict, sets: list[tuple[str, Path]], reading: dict) -> list[dict]:
@@ -55,12 +56,16 @@ def observe(assistants: dict, sets: list[tuple[str, Path]], reading: dict) -> li
             across = q.foreign or (top is not None and a.language_of(top) != q.lang)
             kws = row.get("answer_keywords") or []
             text = norm(ans.text)
-            out.append({"set": qfile.name, "id": row.get("id"), "answerable": bool(row.get("answerable")),
+            out.append({"set": _set_name(index_dir, qfile), "id": row.get("id"), "answerable": bool(row.get("answerable")),
                         "lang": row.get("lang") or "en", "strength": ans.strength, "across": across,
                         "other_refuses": ans.refused, "keywords": all(norm(k) in text for k in kws),
                         "found": any(passage_hit(row, h.to_passage()) for h in ans.passages[:5]),
-                        "group": row.get("doc") if row.get("answerable") else f"unanswerable:{qfile.name}"})
+                        "group": row.get("group") or (row.get("doc") if row.get("answerable") else f"unanswerable:{qfile.name}")})
     return out
+
+
+def _set_name(index_dir: str, qfile: Path) -> str:
+    return f"{qfile.name} ({Path(index_dir).name})"
 
 
 def decide(rows, t_same, t_across):
@@ -97,13 +102,15 @@ def best(tensors: dict, keep: np.ndarray) -> tuple:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", nargs=2, action="append", metavar=("INDEX_DIR", "QUESTIONS"), required=True)
+    ap.add_argument("--thresholds-only", action="store_true",
+                    help="keep the reading weights as they are; refit the two thresholds only (one run of the questions)")
     args = ap.parse_args()
     sets = [(d, Path(q)) for d, q in args.index]
     assistants = {d: Assistant.load(d) for d in {d for d, _ in sets}}
     for a in assistants.values():
         a.warm()
     names = list(READING)
-    configs = [dict(zip(names, values)) for values in itertools.product(*READING.values())]
+    configs = [] if args.thresholds_only else [dict(zip(names, values)) for values in itertools.product(*READING.values())]
     default = {n: getattr(AnswerPolicy(), n) for n in names}
     if default not in configs:
         configs.append(default)
@@ -128,7 +135,7 @@ def main():
              f"{len(groups)} held-out groups (documents; unanswerable questions by set); "
              f"{len(configs)} reading configurations × {len(T_SAME)}×{len(T_ACROSS)} thresholds", "",
              "| set | n | current policy | refitted, held-out document | fitted on all |", "|---|---|---|---|---|"]
-    for name in [q.name for _, q in sets] + ["all"]:
+    for name in [_set_name(d, q) for d, q in sets] + ["all"]:
         idx = [i for i, r in enumerate(rows0) if name in ("all", r["set"])]
         lines.append(f"| {name} | {len(idx)} | {np.mean([now[i][1] for i in idx]):.3f} | "
                      f"{np.mean(held[idx]):.3f} | "

@@ -25,7 +25,7 @@ from .index import Index
 from .judge import RunningLines, judge
 from .query import Query, resolve_follow_up  # noqa: F401  (resolve_follow_up: part of the API)
 from .retrieve import Retriever
-from .text import language
+from .text import countries, language
 from .text.countries import ShortNames
 from .types import Answer, Chunk, Hit, by_passage
 
@@ -102,6 +102,7 @@ class Assistant:
         """Load the models and find the page headers now, so the first real question is fast."""
         language.warm()
         self.short_names.used()  # ISO 3166 names, and the ones the reports use (one pass, ~0.1 s per 4,000 passages)
+        countries.country_of("新加坡")  # and their names in ~150 languages (~0.5 s)
         self.running_lines.find_all()
         self.ask("warm up")
         self.ask("¿Cómo se financió el gobierno electrónico?")  # loads the sentence encoder of other languages
@@ -155,7 +156,8 @@ class Assistant:
 
         A passage in another language than the question (a Spanish question, an English one
         about the Korean deck), or any question not in English, is compared sentence by sentence
-        in the multilingual space; in English a sentence's meaning score is its passage's, and
+        in the multilingual space, with the encoder's gap for the language pair added back
+        (AnswerPolicy.language_gap); in English a sentence's meaning score is its passage's, and
         term overlap ranks within a passage (measured as good as encoding every sentence, at a
         fifth of the time)."""
         cands = compose.candidates(hits)
@@ -168,5 +170,6 @@ class Assistant:
             rows = rows[:within_budget([cands[i].text for i in rows], ml.count_tokens, p.sentence_tokens,
                                        p.sentence_budget)]
             vectors = ml.encode_sentences([cands[i].text for i in rows], p.sentence_tokens)
-            sims[rows] = ml.calibrated(vectors @ query.vectors.ml)
+            gaps = np.array([p.gap(query.lang, self.language_of(hits[cands[i].hit_rank].chunk)) for i in rows])
+            sims[rows] = ml.calibrated(vectors @ query.vectors.ml + gaps)
         return compose.score_candidates(cands, sims, query.term_weights, multilingual, query.kind, self.policy)

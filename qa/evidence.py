@@ -67,8 +67,17 @@ def _present(term: str, hay: str, joined: str, meant: ShortNames | None = None) 
     """Lenient on purpose: "Korean" matches "Korea" (shared 5-letter prefix), "Businesslink"
     matches "Business Link", "South Korea" matches "Republic of Korea" and, where the reports
     mean South Korea by it, "Korea" (text/countries.py); "4.0" must appear as written."""
-    return _written(term, hay, joined) or any(re.search(rf"\b{re.escape(n)}", hay)
+    if not term.isascii() and not _NUMERIC.fullmatch(term) and fold_text(term) in hay:
+        return True  # a country named in the question's own script ("新加坡"), in a passage in that language
+    return _written(term, hay, joined) or any(re.search(rf"\b{re.escape(n)}", hay) or _initials_in(n, hay)
                                               for n in countries.names(term, meant))
+
+
+def _initials_in(name: str, hay: str) -> bool:
+    """A country's name of several words by its initials: "united kingdom" as "UK", "united
+    states of america" as "USA" or "U.S.A." (the English form of "Reino Unido", "미국")."""
+    letters = [w[0] for w in name.split() if w not in ("of", "the", "and")]
+    return len(letters) >= 2 and re.search(r"\b" + r"\.?".join(letters) + r"\b", hay) is not None
 
 
 def _written(term: str, hay: str, joined: str) -> bool:

@@ -2,7 +2,8 @@
 
 A question is refused because the evidence falls short, never because of its language or its
 length: the names and numbers checked are those of the sentence that asks (query.asking_part),
-and across languages only numbers, which every language writes the same.
+and across languages only numbers, which every language writes the same, and the countries a
+question names in its own words, which pycountry knows in every language (text/countries.py).
 """
 from __future__ import annotations
 
@@ -97,7 +98,8 @@ def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
     shown = [h.shown for h in hits]
     if running is not None:
         shown = [_without_running_lines(c, running) for c in shown]
-    terms = list(query.numbers if across else query.key_terms)
+    # across languages, what every language writes alike: numbers, and countries (by any name)
+    terms = list(query.numbers + query.countries if across else query.key_terms)
     missing = evidence.missing_together(terms, shown, meant)
     if missing:
         names = ", ".join(f"“{_POSSESSIVE.sub('', t)}”" for t in missing)

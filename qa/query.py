@@ -66,6 +66,9 @@ class Query:
     kind: str | None  # the kind of answer asked for (evidence.answer_kind)
     key_terms: tuple[str, ...]  # names and numbers the question hinges on (asking sentence only)
     numbers: tuple[str, ...]  # the numbers among them: the same in every language
+    # countries a question not in English names in its own words ("新加坡"): like its numbers,
+    # checked in passages of any language (text/countries.py)
+    countries: tuple[str, ...] = ()
 
     @property
     def foreign(self) -> bool:

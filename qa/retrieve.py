@@ -40,7 +40,7 @@ from .index import Index
 from . import evidence
 from .lexical import acronym_expansion, cognate_terms, find_acronyms, fold_text, tokenize
 from .query import Query, QueryVectors, asking_part, resolve_follow_up
-from .text import language
+from .text import countries, language
 from .types import Chunk, Hit
 
 
@@ -118,13 +118,17 @@ class Retriever:
         asked = asking_part(resolved)
         keys = evidence.numbers(asked) if lang != "en" else evidence.key_terms(asked)
         numbers = evidence.numbers(asked)
+        named = countries.named_in(asked, lang) if translated_from is None else []
         if translated_from is not None:
             said = fold_text(translated_from)
-            keys, numbers = ([k for k in terms if fold_text(k) in said] for terms in (keys, numbers))
+            # and the countries the user named in their own words ("新加坡" is "Singapore")
+            meant = {countries.country_of(n) for n in countries.named_in(translated_from, language.detect(translated_from))}
+            keys, numbers = ([k for k in terms if fold_text(k) in said or countries.country_of(k) in meant - {None}]
+                             for terms in (keys, numbers))
         return Query(text=text, resolved=resolved, lang=lang, vectors=self.embed(resolved),
                      bm25=self._bm25(resolved, cognates), coverage=lexical.coverage(resolved),
                      term_weights=Query.frozen_weights(weights), kind=evidence.answer_kind(asked),
-                     key_terms=tuple(keys), numbers=tuple(numbers))
+                     key_terms=tuple(keys), numbers=tuple(numbers), countries=tuple(named))
 
     def embed(self, question: str) -> QueryVectors:
         """Both question vectors; the multilingual one on a second thread (numpy releases the

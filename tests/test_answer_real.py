@@ -107,3 +107,19 @@ def test_a_spanish_question_finds_the_english_lesson(seed_assistant):
     assert not d["refused"]
     assert "inter-agency conflicts" in d["answer"]
     assert all(c["doc"] == "001_96dfe9ff32e5a962.txt" for c in d["citations"][:1])
+
+
+@pytest.mark.parametrize("question, country", [
+    ("Сколько сотрудников работает в министерстве цифрового развития Казахстана?", "Казахстан"),
+    ("新加坡的电子政务是如何起步的？", "新加坡"),
+    ("¿Cómo financió Vietnam su gobierno electrónico?", "Vietnam"),
+])
+def test_a_question_about_another_country_in_any_language_is_refused_naming_it(seed_assistant, question, country):
+    d = seed_assistant.ask(question).to_dict()
+    assert d["refused"] and country in d["refusal_reason"]
+
+
+def test_a_chinese_question_about_korea_is_answered_from_the_english_reports(seed_assistant):
+    d = seed_assistant.ask("韩国在1987年的IT发展水平是美国和英国的几分之一？").to_dict()
+    assert not d["refused"]
+    assert "1987" in d["answer"] and "USA" in d["answer"]

@@ -135,3 +135,38 @@ def test_the_reports_own_full_names_tell_which_korea_they_mean(reports_also_say,
 def test_the_government_of_e_government_is_no_name():
     assert key_terms("How did North Korea fund its early e-Government projects?") == ["North Korea"]
     assert key_terms("When did Estonia launch X-Road?") == ["Estonia", "X-Road"]
+
+
+# questions in other languages name countries in their own words (pycountry's ISO 3166 translations)
+@pytest.mark.parametrize("question, lang, named", [
+    ("新加坡的智慧国家计划是哪一年启动的？", "zh", ["新加坡"]),
+    ("发展中国家如何建设电子政务？", "zh", []),  # the 中国 of 发展中国家 (developing countries) is no China
+    ("1987年韩国的信息技术水平与美国和英国相比如何？", "zh", ["韩国", "美国", "英国"]),
+    ("其中国家层面的数字政府由谁负责？", "zh", []),
+    ("中国的电子政务是如何起步的？", "zh", ["中国"]),
+    ("Сколько сотрудников работает в министерстве цифрового развития Казахстана?", "ru", ["Казахстан"]),
+    ("Việt Nam đã chi bao nhiêu tiền cho chính phủ điện tử vào năm 2020?", "vi", ["Việt Nam"]),
+    ("Wie hoch war das Budget für die digitale Verwaltung Deutschlands im Jahr 2021?", "de", ["Deutschland"]),
+    ("싱가포르의 전자정부 예산은 얼마였나요?", "ko", ["싱가포르"]),
+    ("Según la Estrategia Digital del Gobierno del Reino Unido, ¿qué porcentaje de adultos está en línea?", "es",
+     ["Reino Unido"]),
+    ("Estonya'nın yeni nesil dijital devlet mimarisi belgesinin yazarı kimdir?", "tr", ["Estonya"]),
+    ("Comment la Corée a-t-elle financé ses projets ?", "fr", []),  # a short form several countries share
+    ("Quels sont les niveaux de maturité de l'accès aux e-services ?", "fr", []),
+    ("How did Singapore fund e-Government?", "en", []),  # English names are key terms already
+])
+def test_countries_are_found_in_the_words_of_the_questions_language(question, lang, named):
+    from qa.text.countries import named_in
+    assert named_in(question, lang) == named
+
+
+@pytest.mark.parametrize("term, text, missing", [
+    ("Reino Unido", "82% of the UK population are currently online", []),  # by its English initials
+    ("미국", "the level of such advanced nations as the USA and the UK in 1987", []),
+    ("Казахстан", "Kazakhstan adopted its Digital Kazakhstan programme in 2017.", []),
+    ("新加坡", "新加坡的智慧国家计划于2014年启动。", []),  # a passage in the question's own language
+    ("新加坡", "Korea ranked first in the Digital Government Index with a score of 0.742.", ["新加坡"]),
+    ("Deutschland", "Korea ranked first in the Digital Government Index with a score of 0.742.", ["Deutschland"]),
+])
+def test_a_country_named_in_another_language_is_looked_for_under_all_its_names(term, text, missing):
+    assert missing_together([term], [chunk(text, path="corpus/report.txt")]) == missing

@@ -6,6 +6,11 @@ often a common one; "Korea, Republic of" also gives the short form "Korea" — w
 North Korea too. Which Korea a set of reports means by a bare "Korea" is told by the full names
 its documents use (`ShortNames`): the seed reports write "Republic of Korea", so their "Korea"
 answers a question about South Korea and not one about North Korea.
+
+A question in another language names countries in its own words: "新加坡", "Казахстана", "Việt
+Nam". pycountry ships the ISO names translated into ~150 languages (gettext catalogues); a name
+found in a question (`named_in`) is a term the answer hinges on, found in an English passage
+under its English names and in a passage in the question's language as written.
 """
 from __future__ import annotations
 
@@ -53,8 +58,74 @@ def _table() -> _Table:
 
 
 def country_of(term: str) -> str | None:
-    """The code of the country `term` names by a full name ("South Korea's" → "KR"), or None."""
-    return _table().code_of.get(fold_text(re.sub(r"^the |['’]s$", "", term.strip(), flags=re.I)))
+    """The code of the country `term` names by a full name ("South Korea's" → "KR"; "新加坡" →
+    "SG"), or None."""
+    folded = fold_text(re.sub(r"^the |['’]s$", "", term.strip(), flags=re.I))
+    return _table().code_of.get(folded) or _translated().get(folded, (None, ""))[0]
+
+
+@lru_cache(maxsize=None)
+def _translated(lang: str | None = None) -> dict[str, tuple[str, str]]:
+    """Folded country names in `lang` (every language pycountry translates ISO 3166 into, when
+    None) → (country code, the name as written). A name ISO writes inverted ("Corée, République de") is left out:
+    its short form is what a question says, and several countries share it."""
+    import gettext
+    import os
+
+    import pycountry
+
+    locales = [d for d in sorted(os.listdir(pycountry.LOCALES_DIR))
+               if os.path.exists(os.path.join(pycountry.LOCALES_DIR, d, "LC_MESSAGES", "iso3166-1.mo"))
+               and (lang is None or d == lang or d.startswith(f"{lang}_"))]
+    out: dict[str, str] = {}
+    english = _table().code_of
+    for locale in locales:
+        catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
+        for c in pycountry.countries:
+            for a in ("name", "official_name", "common_name"):
+                name = getattr(c, a, None)
+                local = catalogue.gettext(name) if name else None
+                if not local or "," in local or "，" in local:
+                    continue
+                folded = fold_text(local)
+                if english.get(folded, c.alpha_2) == c.alpha_2:  # not a name English gives another country
+                    out.setdefault(folded, (c.alpha_2, local))
+    return out
+
+
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # scripts written without spaces
+
+
+def named_in(question: str, lang: str) -> list[str]:
+    """The countries a question in `lang` (not English) names in its own words, as written in
+    pycountry's catalogue for that language: "新加坡的智慧国家计划…" → ["新加坡"], "…Казахстана?" →
+    ["Казахстан"]. A name must begin a word (it may end one: "Deutschlands", "싱가포르의", "越南政府");
+    in Chinese or Japanese, written without spaces, the words are found by rjieba (jieba's
+    segmenter): the "中国" of "发展中国家" (developing countries) begins no word."""
+    if lang == "en":
+        return []
+    table = _translated(lang)
+    text = fold_text(question)
+    word_starts: set[int] | None = None  # of a text without spaces, found on first need
+    found: list[tuple[int, str]] = []  # (where, name as written)
+    taken: list[tuple[int, int]] = []
+    for name in sorted(table, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), text):
+            a, b = m.span()
+            if any(a < e and s < b for s, e in taken):
+                continue  # inside a longer name already found
+            if _UNSPACED.match(name):
+                if word_starts is None:
+                    import rjieba
+                    word_starts = {start for _, start, _ in rjieba.tokenize(text)}
+                if a not in word_starts:
+                    continue
+            elif a > 0 and (text[a - 1].isalnum() or text[a - 1] == "_"):
+                continue
+            taken.append((a, b))
+            found.append((a, table[name][1]))
+            break
+    return list(dict.fromkeys(name for _, name in sorted(found)))
 
 
 def names(term: str, meant: Callable[[str], frozenset[str]] | None = None) -> tuple[str, ...]:
