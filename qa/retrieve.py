@@ -122,8 +122,9 @@ class Retriever:
         if translated_from is not None:
             said = fold_text(translated_from)
             # and the countries the user named in their own words ("新加坡" is "Singapore")
-            meant = {countries.country_of(n) for n in countries.named_in(translated_from, language.detect(translated_from))}
-            keys, numbers = ([k for k in terms if fold_text(k) in said or countries.country_of(k) in meant - {None}]
+            meant = {countries.country_of(n) for n in
+                     countries.named_in(translated_from, language.detect(translated_from))} - {None}
+            keys, numbers = ([k for k in terms if fold_text(k) in said or countries.country_of(k) in meant]
                              for terms in (keys, numbers))
         return Query(text=text, resolved=resolved, lang=lang, vectors=self.embed(resolved),
                      bm25=self._bm25(resolved, cognates), coverage=lexical.coverage(resolved),

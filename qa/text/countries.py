@@ -67,8 +67,8 @@ def country_of(term: str) -> str | None:
 @lru_cache(maxsize=None)
 def _translated(lang: str | None = None) -> dict[str, tuple[str, str]]:
     """Folded country names in `lang` (every language pycountry translates ISO 3166 into, when
-    None) → (country code, the name as written). A name ISO writes inverted ("Corée, République de") is left out:
-    its short form is what a question says, and several countries share it."""
+    None) → (country code, the name as written). A name ISO writes inverted ("Corée, République
+    de") is left out: its short form is what a question says, and several countries share it."""
     import gettext
     import os
 
@@ -77,7 +77,7 @@ def _translated(lang: str | None = None) -> dict[str, tuple[str, str]]:
     locales = [d for d in sorted(os.listdir(pycountry.LOCALES_DIR))
                if os.path.exists(os.path.join(pycountry.LOCALES_DIR, d, "LC_MESSAGES", "iso3166-1.mo"))
                and (lang is None or d == lang or d.startswith(f"{lang}_"))]
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, str]] = {}
     english = _table().code_of
     for locale in locales:
         catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
@@ -110,6 +110,8 @@ def named_in(question: str, lang: str) -> list[str]:
     found: list[tuple[int, str]] = []  # (where, name as written)
     taken: list[tuple[int, int]] = []
     for name in sorted(table, key=len, reverse=True):
+        if name not in text:
+            continue
         for m in re.finditer(re.escape(name), text):
             a, b = m.span()
             if any(a < e and s < b for s, e in taken):
