@@ -56,9 +56,12 @@ def _terms(text: str) -> frozenset[str]:
 
 
 def _is_statement(piece: str) -> bool:
-    """A sentence that states something, not a heading, a menu line or a row of numbers."""
+    """A sentence that states something, not a heading, a menu line, a row of numbers or a
+    question (a checklist's "Existe-t-il une feuille de route claire ?" answers nothing)."""
     words = piece.split()
     if len(piece) < MIN_SENTENCE_CHARS or sum(map(str.isalpha, piece)) < 0.4 * len(piece):
+        return False
+    if piece.rstrip(" *_)\"'”’»").endswith(("?", "？", "؟")):
         return False
     if re.search(r"#{2,}[A-Z0-9_]", piece):
         return False  # template markup left in a saved web page ("##3D_LAYER##"): not to quote

@@ -228,3 +228,18 @@ def test_a_list_steps_over_the_footnotes_a_page_break_put_inside_it_and_ends_at_
 def test_a_footnote_is_known_by_its_marker_above(line, above, is_note):
     from qa.answer import _footnote
     assert _footnote(line, above) is is_note
+
+
+# real report sentences: what states something, and what only heads, lists or asks
+@pytest.mark.parametrize("piece, statement", [
+    ("Mystery Shoppers act as prospective users and follow a detailed, objective evaluation checklist.", True),
+    ("Governments that had invested in sound digital governance, policy levers and skills, were better prepared "
+     "to leverage digital technologies", True),
+    ("* Existe-t-il une feuille de route de mise en œuvre claire ?", False),  # the GovStack guide's checklist
+    ("Is there a clear implementation roadmap with milestones and responsibilities?", False),
+    ("How can the differences between these countries be understood and explained?", False),
+    ("OURdata Index: Overall Ranking, 2017", False),
+])
+def test_a_statement_is_a_sentence_that_says_something(piece, statement):
+    from qa.answer import _is_statement
+    assert _is_statement(piece) is statement
