@@ -102,6 +102,8 @@ def best(tensors: dict, keep: np.ndarray) -> tuple:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", nargs=2, action="append", metavar=("INDEX_DIR", "QUESTIONS"), required=True)
+    ap.add_argument("--grid", action="append", default=[], metavar="FIELD=V1,V2,…",
+                    help="reading weights to try instead of the default grid (repeatable)")
     ap.add_argument("--thresholds-only", action="store_true",
                     help="keep the reading weights as they are; refit the two thresholds only (one run of the questions)")
     args = ap.parse_args()
@@ -109,8 +111,9 @@ def main():
     assistants = {d: Assistant.load(d) for d in {d for d, _ in sets}}
     for a in assistants.values():
         a.warm()
-    names = list(READING)
-    configs = [] if args.thresholds_only else [dict(zip(names, values)) for values in itertools.product(*READING.values())]
+    grid = {f: tuple(float(v) for v in vs.split(",")) for f, vs in (g.split("=", 1) for g in args.grid)} or READING
+    names = list(grid)
+    configs = [] if args.thresholds_only else [dict(zip(names, values)) for values in itertools.product(*grid.values())]
     default = {n: getattr(AnswerPolicy(), n) for n in names}
     if default not in configs:
         configs.append(default)

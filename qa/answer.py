@@ -146,16 +146,21 @@ def _pieces(text: str) -> tuple[tuple[int, int, str, bool], ...]:
 
 
 def score_candidates(cands: list[Candidate], sims: np.ndarray, weights, cross: list[bool],
-                     kind: str | None, policy: AnswerPolicy) -> list[Candidate]:
+                     kind: str | None, policy: AnswerPolicy, other_language: list[bool] | None = None) -> list[Candidate]:
     """Meaning and term overlap, with a small preference for higher-ranked passages and for
     sentences holding the kind of answer asked for (a year for "when", a number for "how many").
-    `cross[i]`: candidate i is compared across languages (its meaning score counts for more)."""
+    `cross[i]`: candidate i is compared in the multilingual space (its meaning score counts for
+    more); `other_language[i]`: and it is in another language than the question, where the words
+    they share are cognates and names ("Danubio", "Danube"), which may point at the topic rather
+    than at the sentence that answers (AnswerPolicy.cross_lexical_weight)."""
     out = []
-    for c, sim, foreign in zip(cands, sims, cross):
+    other_language = other_language or [False] * len(cands)
+    for c, sim, foreign, other in zip(cands, sims, cross, other_language):
         lex = coverage(weights, c.text)
         p = policy
-        if foreign:  # across languages terms rarely match; in the question's own language they do
-            score = max(p.cross_meaning_weight * float(sim), 0.5 * float(sim) + 0.5 * lex)
+        if foreign:  # in the question's own language terms match; in another, only cognates and names
+            w = p.cross_lexical_weight if other else 0.5
+            score = max(p.cross_meaning_weight * float(sim), 0.5 * float(sim) + w * lex)
         else:
             score = p.meaning_weight * float(sim) + (1 - p.meaning_weight) * lex
         if kind and has_answer_kind(kind, c.text):
