@@ -44,6 +44,19 @@ def test_pdf_outcomes_are_named():
     assert e.value.outcome == "garbled text"
 
 
+def test_a_file_that_is_not_a_pdf_and_a_truncated_one_are_told_apart(tmp_path):
+    page = tmp_path / "report.pdf"  # what a failed download often saves: the server's error page
+    page.write_text("<!DOCTYPE html><html><body>404 Not Found</body></html>")
+    with pytest.raises(IngestError) as e:
+        read(page)
+    assert e.value.outcome == "unreadable" and "not a PDF" in str(e.value)
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes((DATA / "19-long-117p-outline-metadata_geotopo.pdf").read_bytes()[:3000])
+    with pytest.raises(IngestError) as e:
+        read(cut)
+    assert "truncated" in str(e.value) and "not a PDF" not in str(e.value)
+
+
 @pytest.mark.slow
 def test_page_labels_and_outline_from_long_pdf():
     d = read(DATA / "19-long-117p-outline-metadata_geotopo.pdf")

@@ -75,7 +75,11 @@ def _outline_headings(reader) -> dict[int, str]:
 
 def _salvage(path: Path, rel: str, why: str) -> dict:
     """pypdf could not open the file: read what pdfminer.six's tolerant parser can still find."""
-    truncated = not path.read_bytes()[-1024:].rstrip().endswith(b"%%EOF")
+    data = path.read_bytes()
+    if b"%PDF-" not in data[:1024]:  # PDF readers allow junk before the header, within 1 KB
+        raise IngestError(rel, "unreadable", "not a PDF: the file has no PDF header (a web page saved "
+                          f"under a .pdf name, or another format renamed?); get the real PDF ({why})")
+    truncated = not data[-1024:].rstrip().endswith(b"%%EOF")
     pages: list[str] = []
     try:
         from pdfminer.high_level import extract_pages
