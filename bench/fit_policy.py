@@ -111,7 +111,9 @@ def main():
     assistants = {d: Assistant.load(d) for d in {d for d, _ in sets}}
     for a in assistants.values():
         a.warm()
-    grid = {f: tuple(float(v) for v in vs.split(",")) for f, vs in (g.split("=", 1) for g in args.grid)} or READING
+    default_policy = AnswerPolicy()
+    grid = {f: tuple(type(getattr(default_policy, f))(float(v)) for v in vs.split(","))  # int fields stay ints
+            for f, vs in (g.split("=", 1) for g in args.grid)} or READING
     names = list(grid)
     configs = [] if args.thresholds_only else [dict(zip(names, values)) for values in itertools.product(*grid.values())]
     default = {n: getattr(AnswerPolicy(), n) for n in names}

@@ -102,7 +102,7 @@ class Assistant:
         """Load the models and find the page headers now, so the first real question is fast."""
         language.warm()
         self.short_names.used()  # ISO 3166 names, and the ones the reports use (one pass, ~0.1 s per 4,000 passages)
-        countries.country_of("新加坡")  # and their names in ~150 languages (~0.5 s)
+        countries.warm()  # and their names in ~150 languages
         self.running_lines.find_all()
         self.ask("warm up")
         self.ask("¿Cómo se financió el gobierno electrónico?")  # loads the sentence encoder of other languages

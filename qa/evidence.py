@@ -74,10 +74,10 @@ def _present(term: str, hay: str, joined: str, meant: ShortNames | None = None) 
 
 
 def _initials_in(name: str, hay: str) -> bool:
-    """A country's name of several words by its initials: "united kingdom" as "UK", "united
-    states of america" as "USA" or "U.S.A." (the English form of "Reino Unido", "미국")."""
-    letters = [w[0] for w in name.split() if w not in ("of", "the", "and")]
-    return len(letters) >= 2 and re.search(r"\b" + r"\.?".join(letters) + r"\b", hay) is not None
+    """A name of several words by its initials: "United Kingdom" as "UK", "united states of
+    america" as "USA" or "U.S.A." (also the English form of "Reino Unido", "미국")."""
+    letters = [w[0].lower() for w in name.split() if w.lower() not in ("of", "the", "and")]
+    return len(letters) >= 2 and re.search(r"\b" + r"\.?".join(map(re.escape, letters)) + r"\b", hay) is not None
 
 
 def _written(term: str, hay: str, joined: str) -> bool:
@@ -88,9 +88,7 @@ def _written(term: str, hay: str, joined: str) -> bool:
             if re.search(rf"(?<![\d.,]){term}[.\-/]\d{{1,2}}(?:[.\-/]\d{{1,2}})?(?!\d)", hay):
                 return True  # "2009.07.07", "2009-07" are dates in 2009
         return re.search(rf"(?<![\d.,]){re.escape(term.rstrip('%'))}(?![\d]|[.,]\d)", hay) is not None
-    words = term.split()
-    initials = "".join(w[0] for w in words if w[0].isupper()).lower()
-    if len(initials) >= 2 and re.search(rf"\b{re.escape(initials)}\b", hay):
+    if _initials_in(" ".join(w for w in term.split() if w[0].isupper()), hay):
         return True  # "United Kingdom" is "UK"
     for t in tokenize(term):  # stems: "singapor", "korea"
         probe = t[:5] if len(t) >= 5 else t
