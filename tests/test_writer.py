@@ -260,3 +260,28 @@ def test_the_embedded_model_writes_checked_answers_in_the_question_language(seed
 def test_a_written_sentence_is_a_statement_or_a_list_item(written, shown):
     from qa.write.check import sentences
     assert sentences(written) == shown
+
+
+# the UK efficiency report's figures (reports/uk-digital-efficiency-report-2012.md and the
+# Action Plan's summary of it), and written sentences the 1.5B model could give in five languages
+SAVINGS = "English: estimated savings (GBP 1.7-1.8bn a year) from moving transactions to digital channels."
+DWP = "Department for Work and Pensions (DWP) | 54.1 | £2.5-4.1bn | £260-430m"
+
+
+@pytest.mark.parametrize("written, source, held", [
+    ("Die Einsparungen betragen 1,7 bis 1,8 Milliarden Pfund im Jahr.", SAVINGS, True),
+    ("Die Einsparungen betragen 1.7 und 1.8 Billionen Sterling.", SAVINGS, False),  # trillions: seen 2026-12-05
+    ("Les économies sont estimées à 1,8 milliard de livres par an.", SAVINGS, True),
+    ("연간 절감액은 17억~18억 파운드로 추정됩니다.", SAVINGS, True),
+    ("每年可节省18亿英镑。", SAVINGS, True),
+    ("Экономия составит от 1,7 до 1,8 млрд фунтов в год.", SAVINGS, True),
+    ("The savings are estimated at £1.8 million a year.", SAVINGS, False),
+    ("The DWP could save up to £4.1bn.", DWP, True),
+    ("The DWP could save up to £430m.", DWP, True),
+    ("The DWP could save up to £430bn.", DWP, False),
+    # Article 54 of a law, not 54 trillion: its digits are checked as written
+    ("개인정보보호법 제54조에 따른다.", "Article 54 of the Personal Information Protection Act applies.", True),
+])
+def test_an_amount_must_be_stated_in_the_source_with_its_scale(written, source, held):
+    from qa.write.check import facts, missing_facts
+    assert (not missing_facts(facts(written, False), source)) is held

@@ -25,6 +25,20 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 CAPTION_WORDS = ("figure", "fig.", "table", "chart", "box", "graph", "annex", "tableau", "graphique", "encadré",
                  "gráfico", "cuadro", "tabla", "hình", "bảng", "그림", "표")
 CURRENCY_SIGNS = "£€$¥₩"
+# Words that scale the number before them, by power of ten ("£1.7bn", "1,8 Milliarden", "17억"): the
+# check of written sentences compares amounts, so "1.8 Billionen" (trillions) for £1.8bn is caught.
+SCALE_WORDS = {
+    "thousand": 3, "million": 6, "millions": 6, "mn": 6, "billion": 9, "billions": 9, "bn": 9, "trillion": 12,
+    "tausend": 3, "mio": 6, "millionen": 6, "mrd": 9, "milliarde": 9, "milliarden": 9, "billionen": 12,
+    "mille": 3, "milliard": 9, "milliards": 9,
+    "mil millones": 9, "millón": 6, "millones": 6, "millardo": 9, "millardos": 9, "billón": 12, "billones": 12,
+    "milhão": 6, "milhões": 6, "bilhão": 9, "bilhões": 9, "trilhão": 12, "trilhões": 12,
+    "milione": 6, "milioni": 6, "miliardo": 9, "miliardi": 9,
+    "тыс": 3, "тысяч": 3, "тысячи": 3, "млн": 6, "миллион": 6, "миллиона": 6, "миллионов": 6,
+    "млрд": 9, "миллиард": 9, "миллиарда": 9, "миллиардов": 9, "трлн": 12, "триллион": 12, "триллиона": 12,
+    "nghìn tỷ": 12, "nghìn": 3, "ngàn": 3, "triệu": 6, "tỷ": 9, "tỉ": 9,
+    "천": 3, "만": 4, "억": 8, "조": 12, "千": 3, "万": 4, "萬": 4, "万亿": 12, "亿": 8, "億": 8,
+}
 CURRENCY_WORDS = ("million", "billion", "thousand", "euros?", "eur", "usd", "dollars?", "pounds?", "gbp", "won", "krw")
 
 # Function words of the languages whose words BM25 stems; too common to tell passages apart.

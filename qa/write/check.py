@@ -14,7 +14,7 @@ from ..answer import coverage
 from ..evidence import _present
 from ..lexical import fold_text
 from ..chunk import sentence_spans
-from ..text.lexicon import CJK_LETTERS
+from ..text.lexicon import CJK_LETTERS, CURRENCY_SIGNS, SCALE_WORDS
 
 _CITE_MARK = re.compile(r"\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\]")
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
@@ -77,22 +77,76 @@ def names(text: str, same_language: bool) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_SCALE_WORD = "|".join(re.escape(w) for w in sorted(SCALE_WORDS, key=len, reverse=True))
+# a number, and a scale word right after it or after a second number it runs on to ("1.7-1.8bn",
+# "1,7 bis 1,8 Milliarden": the first takes the second's scale; not over "and": "94 questions and 5
+# million users"); "m" counts only after a currency sign ("£750m"), elsewhere it is metres; "제5조"
+# is Article 5 of a Korean law, not 5 trillion
+_AMOUNT = re.compile(rf"(?P<cur>[{CURRENCY_SIGNS}])?(?P<n>\d+(?:[.,]\d+)*)"
+                     rf"(?:\s?(?:-|–|~|to|bis|à|до|đến)\s?[{CURRENCY_SIGNS}]?\d+(?:[.,]\d+)*)?"
+                     rf"(?<!제\d)(?<!제\d\d)\s?(?P<scale>(?i:{_SCALE_WORD})(?![^\W\d_])|(?<![{CJK_LETTERS}])(?i:{_SCALE_WORD})|m\b)?")
+
+
+def _value(number: str) -> float:
+    """"1,700" → 1700, "1.7" → 1.7, "1,7" → 1.7, "1.234.567" → 1234567: a separator before
+    exactly three digits groups thousands; any other is the decimal mark."""
+    groups = re.split(r"[.,]", number)
+    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+        return float("".join(groups))
+    whole = "".join(groups[:-1]) if len(groups) > 1 else groups[0]
+    return float(f"{whole}.{groups[-1]}") if len(groups) > 1 else float(whole)
+
+
+def amounts(text: str) -> list[tuple[str, float, bool]]:
+    """(as written, value, scaled) of every number in `text`; scaled: a scale word multiplies it."""
+    out = []
+    for m in _AMOUNT.finditer(text):
+        scale = m.group("scale")
+        power = 0
+        if scale:
+            if scale == "m" and not m.group("cur"):
+                scale = None
+            else:
+                power = 6 if scale == "m" else SCALE_WORDS[scale.lower()]
+        whole = m.group(0)
+        for n in re.finditer(r"\d+(?:[.,]\d+)*", whole):
+            out.append((whole.strip() if scale else n.group(0), _value(n.group(0)) * 10 ** power, bool(scale)))
+    return out
+
+
+def has_amount(value: float, hay: str) -> bool:
+    """Whether `hay` states `value`, with its scale word or as plain digits."""
+    return any(abs(v - value) <= 1e-6 * max(abs(value), 1.0) for _, v, _ in amounts(hay))
+
+
 def has_number(n: str, hay: str) -> bool:
     plain = hay.replace(",", "")
     return re.search(rf"(?<![\d.]){re.escape(n)}(?![\d]|\.\d)", plain) is not None or \
         (re.fullmatch(r"(19|20)\d\d", n) is not None and _present(n, hay, ""))
 
 
-def facts(text: str, same_language: bool) -> list[tuple[str, bool]]:
-    """The numbers and names a text states, each as (fact, is a number)."""
-    return [(n, True) for n in numbers(text)] + [(n, False) for n in names(text, same_language)]
+def facts(text: str, same_language: bool) -> list[tuple[str, object]]:
+    """The numbers and names a text states, each as (fact, what must match): a name (None), a
+    number's digits (True), or an amount with a scale word (its value: "1.8 Billionen" is 1.8e12,
+    which a source's "£1.8bn" does not state, while "18억" states it)."""
+    scaled = [(written, value) for written, value, is_scaled in amounts(text) if is_scaled]
+    in_amounts = {n for written, _ in scaled for n in numbers(written)}
+    return ([(n, True) for n in numbers(text) if n not in in_amounts] + scaled
+            + [(n, None) for n in names(text, same_language)])
 
 
-def missing_facts(stated: list[tuple[str, bool]], text: str) -> tuple[str, ...]:
+def missing_facts(stated: list[tuple[str, object]], text: str) -> tuple[str, ...]:
     """The facts of `stated` that `text` does not hold."""
     hay = fold_text(text)
     joined = re.sub(r"[\s-]+", "", hay)
-    return tuple(f for f, is_num in stated if not (has_number(f, hay) if is_num else _present(f, hay, joined)))
+
+    def held(fact, what) -> bool:
+        if what is None:
+            return _present(fact, hay, joined)
+        if what is True:
+            return has_number(fact, hay)
+        return has_amount(what, text)
+    return tuple(f for f, what in stated if not held(f, what))
 
 
 @dataclass(frozen=True)
