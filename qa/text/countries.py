@@ -90,7 +90,7 @@ def _translated(lang: str | None = None) -> dict[str, tuple[str, str]]:
                 folded = fold_text(local)
                 if english.get(folded, c.alpha_2) == c.alpha_2:  # not a name English gives another country
                     out.setdefault(folded, (c.alpha_2, local))
-    return out
+    return dict(sorted(out.items(), key=lambda item: -len(item[0])))  # longest first: named_in's order
 
 
 def warm() -> None:
@@ -114,7 +114,7 @@ def named_in(question: str, lang: str) -> list[str]:
     word_starts: set[int] | None = None  # of a text without spaces, found on first need
     found: list[tuple[int, str]] = []  # (where, name as written)
     taken: list[tuple[int, int]] = []
-    for name in sorted(table, key=len, reverse=True):
+    for name in table:  # longest first: "Corée du Sud" before "Corée"
         if name not in text:
             continue
         for m in re.finditer(re.escape(name), text):
