@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator, NamedTuple
 
 import numpy as np
 
@@ -82,7 +83,7 @@ _SCALE_WORD = "|".join(re.escape(w) for w in sorted(SCALE_WORDS, key=len, revers
 # "1,7 bis 1,8 Milliarden": the first takes the second's scale; not over "and": "94 questions and 5
 # million users"); "m" counts only after a currency sign ("£750m"), elsewhere it is metres; "제5조"
 # is Article 5 of a Korean law, not 5 trillion
-_AMOUNT = re.compile(rf"(?P<cur>[{CURRENCY_SIGNS}])?(?P<n>\d+(?:[.,]\d+)*)"
+_AMOUNT = re.compile(rf"(?P<cur>[{CURRENCY_SIGNS}])?\d+(?:[.,]\d+)*"
                      rf"(?:\s?(?:-|–|~|to|bis|à|до|đến)\s?[{CURRENCY_SIGNS}]?\d+(?:[.,]\d+)*)?"
                      rf"(?<!제\d)(?<!제\d\d)\s?(?P<scale>(?i:{_SCALE_WORD})(?![^\W\d_])|(?<![{CJK_LETTERS}])(?i:{_SCALE_WORD})|m\b)?")
 
@@ -97,20 +98,22 @@ def _value(number: str) -> float:
     return float(f"{whole}.{groups[-1]}") if len(groups) > 1 else float(whole)
 
 
+def _amounts(text: str) -> Iterator[tuple[re.Match, int | None]]:
+    """Each number (or range) of `text` and the power of ten its scale word stands for (None: no scale)."""
+    for m in _AMOUNT.finditer(text):
+        scale = m.group("scale")
+        if scale == "m" and not m.group("cur"):
+            scale = None
+        yield m, (None if not scale else 6 if scale == "m" else SCALE_WORDS[scale.lower()])
+
+
 def amounts(text: str) -> list[tuple[str, float, bool]]:
     """(as written, value, scaled) of every number in `text`; scaled: a scale word multiplies it."""
     out = []
-    for m in _AMOUNT.finditer(text):
-        scale = m.group("scale")
-        power = 0
-        if scale:
-            if scale == "m" and not m.group("cur"):
-                scale = None
-            else:
-                power = 6 if scale == "m" else SCALE_WORDS[scale.lower()]
-        whole = m.group(0)
-        for n in re.finditer(r"\d+(?:[.,]\d+)*", whole):
-            out.append((whole.strip() if scale else n.group(0), _value(n.group(0)) * 10 ** power, bool(scale)))
+    for m, power in _amounts(text):
+        for n in re.finditer(r"\d+(?:[.,]\d+)*", m.group(0)):
+            out.append((m.group(0).strip() if power else n.group(0), _value(n.group(0)) * 10 ** (power or 0),
+                        power is not None))
     return out
 
 
@@ -125,28 +128,36 @@ def has_number(n: str, hay: str) -> bool:
         (re.fullmatch(r"(19|20)\d\d", n) is not None and _present(n, hay, ""))
 
 
-def facts(text: str, same_language: bool) -> list[tuple[str, object]]:
-    """The numbers and names a text states, each as (fact, what must match): a name (None), a
-    number's digits (True), or an amount with a scale word (its value: "1.8 Billionen" is 1.8e12,
-    which a source's "£1.8bn" does not state, while "18억" states it)."""
-    scaled = [(written, value) for written, value, is_scaled in amounts(text) if is_scaled]
-    in_amounts = {n for written, _ in scaled for n in numbers(written)}
-    return ([(n, True) for n in numbers(text) if n not in in_amounts] + scaled
-            + [(n, None) for n in names(text, same_language)])
+class Fact(NamedTuple):
+    """A number or name a text states, and how a source must state it too."""
+    text: str
+    kind: str  # "name": spelled alike; "number": the same digits; "amount": the same value, scale included
+    value: float = 0.0
 
 
-def missing_facts(stated: list[tuple[str, object]], text: str) -> tuple[str, ...]:
+def facts(text: str, same_language: bool) -> list[Fact]:
+    """The numbers and names a text states: "1.8 Billionen" is the amount 1.8e12, which a source's
+    "£1.8bn" does not state while "18억" does; other numbers by their digits."""
+    scaled, rest = [], text
+    for m, power in _amounts(text):
+        if power is not None:
+            scaled += [Fact(m.group(0).strip(), "amount", _value(n) * 10 ** power)
+                       for n in re.findall(r"\d+(?:[.,]\d+)*", m.group(0))]
+            rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]  # its digits are checked by value
+    return ([Fact(n, "number") for n in numbers(rest)] + scaled
+            + [Fact(n, "name") for n in names(text, same_language)])
+
+
+def missing_facts(stated: list[Fact], text: str) -> tuple[str, ...]:
     """The facts of `stated` that `text` does not hold."""
     hay = fold_text(text)
     joined = re.sub(r"[\s-]+", "", hay)
 
-    def held(fact, what) -> bool:
-        if what is None:
-            return _present(fact, hay, joined)
-        if what is True:
-            return has_number(fact, hay)
-        return has_amount(what, text)
-    return tuple(f for f, what in stated if not held(f, what))
+    def held(f: Fact) -> bool:
+        if f.kind == "amount":
+            return has_amount(f.value, text)
+        return has_number(f.text, hay) if f.kind == "number" else _present(f.text, hay, joined)
+    return tuple(f.text for f in stated if not held(f))
 
 
 @dataclass(frozen=True)
