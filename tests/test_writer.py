@@ -276,6 +276,8 @@ DWP = "Department for Work and Pensions (DWP) | 54.1 | £2.5-4.1bn | £260-430m"
     ("每年可节省18亿英镑。", SAVINGS, True),
     ("Экономия составит от 1,7 до 1,8 млрд фунтов в год.", SAVINGS, True),
     ("The savings are estimated at £1.8 million a year.", SAVINGS, False),
+    ("총 3천억 원이 투입되었다.", "A total of KRW 300 billion was invested.", True),  # 3 × 천억 (10^11)
+    ("共投入3千亿韩元。", "A total of KRW 300 billion was invested.", True),
     ("The DWP could save up to £4.1bn.", DWP, True),
     ("The DWP could save up to £430m.", DWP, True),
     ("The DWP could save up to £430bn.", DWP, False),
