@@ -41,9 +41,13 @@ class Replaying:
             yield from json.loads(kept.read_text())
             return
         pieces = []
-        for piece in self.backend.stream(messages, max_tokens):
-            pieces.append(piece)
-            yield piece
+        try:
+            for piece in self.backend.stream(messages, max_tokens):
+                pieces.append(piece)
+                yield piece
+        except GeneratorExit:  # the writer stopped reading ("NO ANSWER"): a replay stops at the same place
+            kept.write_text(json.dumps(pieces))
+            raise
         kept.write_text(json.dumps(pieces))
 
 
