@@ -111,6 +111,26 @@ def test_only_the_passages_the_written_answer_draws_on_add_their_quoted_sentence
         assert f"“{' '.join(c.quote.split())}”" not in text
 
 
+def test_the_next_best_sentence_of_the_passages_drawn_on_follows_the_quoted_ones(write, monkeypatch):
+    import dataclasses
+    a = write.assistant
+    quoted = a.ask(QUESTION)
+    monkeypatch.setattr(a, "policy", dataclasses.replace(a.policy, writer_extra_quotes=0))
+    without = write(f"{TRUE} [1]")
+    monkeypatch.setattr(a, "policy", dataclasses.replace(a.policy, writer_extra_quotes=1))
+    ans = write(f"{TRUE} [1]")
+    assert ans.text.startswith(without.text) and len(ans.citations) == len(without.citations) + 1
+    extra = ans.citations[-1]
+    quote = " ".join(extra.quote.split())
+    assert ans.text.endswith(f"“{quote}” [{extra.n}]")
+    assert quote not in {" ".join(c.quote.split()) for c in quoted.citations}  # not the quoted answer's
+    # from a passage the written answer draws on: the best one, or one its sentences cite
+    drawn = {quoted.hits[0].shown.chunk_id} | {c.chunk_id for c in without.citations}
+    assert any(extra.quote in h.shown.text for h in quoted.hits if {h.chunk.chunk_id, h.shown.chunk_id} & drawn)
+    score = next(c.score for c in quoted.scored if " ".join(c.text.split()) == quote)
+    assert score >= quoted.scored[0].score - a.policy.other_margin
+
+
 def test_a_sentence_cut_off_at_the_length_limit_is_not_shown(write):
     ans = write(f"{TRUE} [1] The fund was also used for", cut_off=True)
     assert ans.text.startswith(TRUE) and "used for" not in ans.text and not ans.unsupported

@@ -7,7 +7,8 @@ into briefings, and a marked falsehood still travels; measured in bench/results/
 After the written sentences come, verbatim and in quotes, the quoted answer's sentences the
 writer did not stand on or whose numbers and coded names it left out, from the passages it draws
 on (the best one and those it cites): a 1.5B model paraphrases away the figure a question turns on
-(reports questions: accuracy 0.33 written alone, 0.60 so).
+(reports questions: accuracy 0.33 written alone, 0.60 so); then the next best-scoring sentence
+of those passages that neither answer holds (AnswerPolicy.writer_extra_quotes; 0.65).
 When the writer finds no answer, or nothing it wrote survives the check, the quoted answer
 stands with a notice: the judge had already found the evidence strong, and on 82 questions the
 writer's refusals were wrong 11 times and right twice (bench/results/written.md). When the
@@ -127,6 +128,32 @@ class Writing:
             state.citations.append(dataclasses.replace(c, n=n))
             quote = " ".join(c.quote.split())
             state.kept.append(("\n" if state.kept else "") + f"“{quote}” [{n}]")
+            yield state.kept[-1]
+        yield from self._next_best(quoted, state, drawn_on)
+
+    def _next_best(self, quoted: Answer, state, drawn_on: set[str]) -> Iterator[str]:
+        """The best-scoring sentences of the passages drawn on that neither the quoted answer
+        (its length limits) nor the written one holds, within `other_margin` of the best, up to
+        `writer_extra_quotes`: where the writer stood on some quoted sentences, there is room for
+        the next one ("We call this ‘assisted digital’.")."""
+        a, policy = self.writer.assistant, self.writer.assistant.policy
+        if not quoted.scored or policy.writer_extra_quotes <= 0:
+            return
+        best, added = quoted.scored[0], 0
+        shown = [" ".join(c.quote.split()) for c in state.citations]
+        for cand in quoted.scored:
+            if added >= policy.writer_extra_quotes or cand.score < best.score - policy.other_margin:
+                break
+            hit = quoted.hits[cand.hit_rank]
+            quote = " ".join(cand.text.split())
+            if hit.chunk.chunk_id not in drawn_on or not cand.statement or (cand.cross and not best.cross) \
+                    or any(quote in s or _same_sentence(quote, s) for s in shown + state.sources):
+                continue
+            n = len(state.citations) + 1
+            state.citations.append(compose.citation(n, hit.chunk, cand.text, a.page_labels, a.ocr_pages))
+            state.kept.append(("\n" if state.kept else "") + f"“{quote}” [{n}]")
+            shown.append(quote)
+            added += 1
             yield state.kept[-1]
 
     def _drawn_on(self, quoted: Answer, state) -> set[str]:
