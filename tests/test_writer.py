@@ -276,6 +276,9 @@ def test_the_embedded_model_writes_checked_answers_in_the_question_language(seed
      ["Communication à sens unique : les formulaires peuvent être téléchargés.", ]),
     ("Moldova offers these services:\n- MPay [2]\n- MConnect [2]", ["Moldova offers these services:", "- MPay", "- MConnect"]),
     ("它由信息化促进基金资助。[1]", ["它由信息化促进基金资助。"]),
+    # the 1.5B model's whole reply to "which question asks whether there is a central portal?" (ra-05)
+    ("Is there a central/federal one stop shop portal for open government data? [1]", []),
+    ("Is there a portal? Yes: Q.66 asks whether there is one. [1]", ["Yes: Q.66 asks whether there is one."]),
 ])
 def test_a_written_sentence_is_a_statement_or_a_list_item(written, shown):
     from qa.write.check import sentences

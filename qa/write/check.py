@@ -38,6 +38,8 @@ def sentences(text: str) -> list[str]:
         p = _ENUMERATOR.sub("", p).strip(" \t-•*")
         if len(re.findall(r"\w", p)) < 3 or (not item and _one_spaced_word(p)):
             continue  # a bare label the model echoed from the prompt ("Sources:,,."), not a statement
+        if p.endswith(("?", "？")):
+            continue  # a question echoed (the user's, or one a survey in the sources asks) answers nothing
         out.append(f"- {p}" if item else p)
     return out
 
