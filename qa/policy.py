@@ -71,9 +71,10 @@ class AnswerPolicy:
     writer_words_per_passage: int = 100
     writer_max_tokens: int = 160
     # After a written answer and the quoted sentences it left out, this many more of the passages
-    # it drew on, the best-scoring within other_margin (writer.py, _next_best). Replayed on the same
-    # model output over 15 sets (164 questions): 0 → 130 right, 1 → 133 (rdev-24, st-01, la-05),
-    # 2 → 133 with longer answers; citation precision 0.880 → 0.873 (bench/results/written.md).
+    # it drew on, the best-scoring within other_margin, while the quotes stay within
+    # max_answer_words (writer.py, _next_best). Replayed on the same model output over 15 sets
+    # (164 questions): 0 → 130 right, 1 → 133 (rdev-24, st-01, la-05), 2 → 133 with longer
+    # answers; citation precision 0.880 → 0.873 (bench/results/written.md).
     writer_extra_quotes: int = 1
 
     def gap(self, question_lang: str, passage_lang: str) -> float:

@@ -114,11 +114,13 @@ def test_only_the_passages_the_written_answer_draws_on_add_their_quoted_sentence
 def test_the_next_best_sentence_of_the_passages_drawn_on_follows_the_quoted_ones(write, monkeypatch):
     import dataclasses
     a = write.assistant
-    quoted = a.ask(QUESTION)
+    question = "What should users get before a new system goes live?"  # sn-04, worded unlike its passage
+    reply = "Users should have sufficient training opportunities before the new system operates. [1]"
+    quoted = a.ask(question)
     monkeypatch.setattr(a, "policy", dataclasses.replace(a.policy, writer_extra_quotes=0))
-    without = write(f"{TRUE} [1]")
+    without = write(reply, question=question)
     monkeypatch.setattr(a, "policy", dataclasses.replace(a.policy, writer_extra_quotes=1))
-    ans = write(f"{TRUE} [1]")
+    ans = write(reply, question=question)
     assert ans.text.startswith(without.text) and len(ans.citations) == len(without.citations) + 1
     extra = ans.citations[-1]
     quote = " ".join(extra.quote.split())
@@ -129,6 +131,11 @@ def test_the_next_best_sentence_of_the_passages_drawn_on_follows_the_quoted_ones
     assert any(extra.quote in h.shown.text for h in quoted.hits if {h.chunk.chunk_id, h.shown.chunk_id} & drawn)
     score = next(c.score for c in quoted.scored if " ".join(c.text.split()) == quote)
     assert score >= quoted.scored[0].score - a.policy.other_margin
+    # no room left: the quotes already fill a quoted answer's length, so none is added
+    monkeypatch.setattr(a, "policy", dataclasses.replace(a.policy, max_answer_words=1, writer_extra_quotes=0))
+    short = write(reply, question=question)
+    monkeypatch.setattr(a, "policy", dataclasses.replace(a.policy, writer_extra_quotes=1))
+    assert write(reply, question=question).text == short.text
 
 
 def test_a_sentence_cut_off_at_the_length_limit_is_not_shown(write):

@@ -134,13 +134,15 @@ class Writing:
     def _next_best(self, quoted: Answer, state, drawn_on: set[str]) -> Iterator[str]:
         """The best-scoring sentences of the passages drawn on that neither the quoted answer
         (its length limits) nor the written one holds, within `other_margin` of the best, up to
-        `writer_extra_quotes`: where the writer stood on some quoted sentences, there is room for
-        the next one ("We call this ‘assisted digital’.")."""
+        `writer_extra_quotes`, while the quotes stay within `max_answer_words`: where the writer
+        stood on some quoted sentences, there is room for the next one ("We call this ‘assisted
+        digital’.")."""
         a, policy = self.writer.assistant, self.writer.assistant.policy
         if not quoted.scored or policy.writer_extra_quotes <= 0:
             return
         best, added = quoted.scored[0], 0
         shown = [" ".join(c.quote.split()) for c in state.citations]
+        quoted_words = sum(len(k.split()) for k in state.kept if k.lstrip("\n").startswith("“"))
         for cand in quoted.scored:
             if added >= policy.writer_extra_quotes or cand.score < best.score - policy.other_margin:
                 break
@@ -149,11 +151,13 @@ class Writing:
             if hit.chunk.chunk_id not in drawn_on or not cand.statement or (cand.cross and not best.cross) \
                     or any(quote in s or _same_sentence(quote, s) for s in shown + state.sources):
                 continue
+            if quoted_words + len(quote.split()) > policy.max_answer_words:
+                continue  # the quotes stay within a quoted answer's length
             n = len(state.citations) + 1
             state.citations.append(compose.citation(n, hit.chunk, cand.text, a.page_labels, a.ocr_pages))
             state.kept.append(("\n" if state.kept else "") + f"“{quote}” [{n}]")
             shown.append(quote)
-            added += 1
+            added, quoted_words = added + 1, quoted_words + len(quote.split())
             yield state.kept[-1]
 
     def _drawn_on(self, quoted: Answer, state) -> set[str]:
