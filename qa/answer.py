@@ -55,13 +55,18 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
+def asks(piece: str) -> bool:
+    """Whether a sentence is a question (its mark may stand before a closing quote or bracket)."""
+    return piece.rstrip(" *_)\"'”’»").endswith(("?", "？", "؟"))
+
+
 def _is_statement(piece: str) -> bool:
     """A sentence that states something, not a heading, a menu line, a row of numbers or a
     question (a checklist's "Existe-t-il une feuille de route claire ?" answers nothing)."""
     words = piece.split()
     if len(piece) < MIN_SENTENCE_CHARS or sum(map(str.isalpha, piece)) < 0.4 * len(piece):
         return False
-    if piece.rstrip(" *_)\"'”’»").endswith(("?", "？", "؟")):
+    if asks(piece):
         return False
     if re.search(r"#{2,}[A-Z0-9_]", piece):
         return False  # template markup left in a saved web page ("##3D_LAYER##"): not to quote

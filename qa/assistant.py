@@ -161,7 +161,8 @@ class Assistant:
         term overlap ranks within a passage (measured as good as encoding every sentence, at a
         fifth of the time)."""
         cands = compose.candidates(hits)
-        other = [self.language_of(hits[c.hit_rank].chunk) != query.lang for c in cands]
+        langs = [self.language_of(h.chunk) for h in hits]  # once a passage, not once a sentence
+        other = [langs[c.hit_rank] != query.lang for c in cands]
         multilingual = [query.foreign or o for o in other]
         sims = np.array([hits[c.hit_rank].similarity for c in cands])
         ml = self.retriever.ml_embedder
@@ -171,6 +172,6 @@ class Assistant:
             rows = rows[:within_budget([cands[i].text for i in rows], ml.count_tokens, p.sentence_tokens,
                                        p.sentence_budget)]
             vectors = ml.encode_sentences([cands[i].text for i in rows], p.sentence_tokens)
-            gaps = np.array([p.gap(query.lang, self.language_of(hits[cands[i].hit_rank].chunk)) for i in rows])
+            gaps = np.array([p.gap(query.lang, langs[cands[i].hit_rank]) for i in rows])
             sims[rows] = ml.calibrated(vectors @ query.vectors.ml + gaps)
         return compose.score_candidates(cands, sims, query.term_weights, multilingual, query.kind, self.policy, other)

@@ -11,7 +11,7 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
-from ..answer import coverage
+from ..answer import asks, coverage
 from ..evidence import _present
 from ..lexical import fold_text
 from ..chunk import sentence_spans
@@ -38,7 +38,7 @@ def sentences(text: str) -> list[str]:
         p = _ENUMERATOR.sub("", p).strip(" \t-•*")
         if len(re.findall(r"\w", p)) < 3 or (not item and _one_spaced_word(p)):
             continue  # a bare label the model echoed from the prompt ("Sources:,,."), not a statement
-        if p.endswith(("?", "？")):
+        if asks(p):
             continue  # a question echoed (the user's, or one a survey in the sources asks) answers nothing
         out.append(f"- {p}" if item else p)
     return out
@@ -100,28 +100,20 @@ def _value(number: str) -> float:
     return float(f"{whole}.{groups[-1]}") if len(groups) > 1 else float(whole)
 
 
-def _amounts(text: str) -> Iterator[tuple[re.Match, int | None]]:
-    """Each number (or range) of `text` and the power of ten its scale word stands for (None: no scale)."""
+def _amounts(text: str) -> Iterator[tuple[re.Match, int | None, list[float]]]:
+    """Each number (or range) of `text`, the power of ten its scale word stands for (None: no
+    scale word), and the value of each of its numbers."""
     for m in _AMOUNT.finditer(text):
         scale = m.group("scale")
         if scale == "m" and not m.group("cur"):
             scale = None
-        yield m, (None if not scale else 6 if scale == "m" else SCALE_WORDS[scale.lower()])
-
-
-def amounts(text: str) -> list[tuple[str, float, bool]]:
-    """(as written, value, scaled) of every number in `text`; scaled: a scale word multiplies it."""
-    out = []
-    for m, power in _amounts(text):
-        for n in re.finditer(r"\d+(?:[.,]\d+)*", m.group(0)):
-            out.append((m.group(0).strip() if power else n.group(0), _value(n.group(0)) * 10 ** (power or 0),
-                        power is not None))
-    return out
+        power = None if not scale else 6 if scale == "m" else SCALE_WORDS[scale.lower()]
+        yield m, power, [_value(n) * 10 ** (power or 0) for n in _NUMBER.findall(m.group(0))]
 
 
 def has_amount(value: float, hay: str) -> bool:
     """Whether `hay` states `value`, with its scale word or as plain digits."""
-    return any(abs(v - value) <= 1e-6 * max(abs(value), 1.0) for _, v, _ in amounts(hay))
+    return any(abs(v - value) <= 1e-6 * max(abs(value), 1.0) for _, _, values in _amounts(hay) for v in values)
 
 
 def has_number(n: str, hay: str) -> bool:
@@ -141,10 +133,9 @@ def facts(text: str, same_language: bool) -> list[Fact]:
     """The numbers and names a text states: "1.8 Billionen" is the amount 1.8e12, which a source's
     "£1.8bn" does not state while "18억" does; other numbers by their digits."""
     scaled, rest = [], text
-    for m, power in _amounts(text):
+    for m, power, values in _amounts(text):
         if power is not None:
-            scaled += [Fact(m.group(0).strip(), "amount", _value(n) * 10 ** power)
-                       for n in re.findall(r"\d+(?:[.,]\d+)*", m.group(0))]
+            scaled += [Fact(m.group(0).strip(), "amount", v) for v in values]
             rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]  # its digits are checked by value
     return ([Fact(n, "number") for n in numbers(rest)] + scaled
             + [Fact(n, "name") for n in names(text, same_language)])

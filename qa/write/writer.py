@@ -124,11 +124,7 @@ class Writing:
             rests_on = any(_same_sentence(c.quote, s) for s in state.sources)
             if rests_on and not missing_facts(facts(c.quote, False), written):
                 continue
-            n = len(state.citations) + 1
-            state.citations.append(dataclasses.replace(c, n=n))
-            quote = " ".join(c.quote.split())
-            state.kept.append(("\n" if state.kept else "") + f"“{quote}” [{n}]")
-            yield state.kept[-1]
+            yield state.quote(dataclasses.replace(c, n=len(state.citations) + 1))
         yield from self._next_best(quoted, state, drawn_on)
 
     def _next_best(self, quoted: Answer, state, drawn_on: set[str]) -> Iterator[str]:
@@ -154,11 +150,9 @@ class Writing:
             if quoted_words + len(quote.split()) > policy.max_answer_words:
                 continue  # the quotes stay within a quoted answer's length
             n = len(state.citations) + 1
-            state.citations.append(compose.citation(n, hit.chunk, cand.text, a.page_labels, a.ocr_pages))
-            state.kept.append(("\n" if state.kept else "") + f"“{quote}” [{n}]")
+            yield state.quote(compose.citation(n, hit.chunk, cand.text, a.page_labels, a.ocr_pages))
             shown.append(quote)
             added, quoted_words = added + 1, quoted_words + len(quote.split())
-            yield state.kept[-1]
 
     def _drawn_on(self, quoted: Answer, state) -> set[str]:
         """The passages whose quoted sentences may follow the written ones: the best passage, those
@@ -209,6 +203,12 @@ class _State:
     citations: list = dataclasses.field(default_factory=list)
     number_of: dict = dataclasses.field(default_factory=dict)  # (excerpt, start) → citation number
     sources: list = dataclasses.field(default_factory=list)  # the source sentence of each kept sentence
+
+    def quote(self, citation) -> str:
+        """Show `citation`'s sentence verbatim, in quotes, on a line of its own; the line shown."""
+        self.citations.append(citation)
+        self.kept.append(("\n" if self.kept else "") + f"“{' '.join(citation.quote.split())}” [{citation.n}]")
+        return self.kept[-1]
 
 
 def _words(text: str) -> list[str]:
