@@ -42,13 +42,16 @@ READING = {"meaning_weight": (0.45, 0.55, 0.65), "cross_meaning_weight": (0.75, 
            "other_margin": (0.12, 0.28), "max_answer_sentences": (3, 5)}
 T_SAME = np.round(np.arange(0.10, 0.40, 0.02), 2)
 T_ACROSS = np.round(np.arange(0.0, 0.40, 0.02), 2)
+T_MEANING = np.round(np.concatenate([[0.0], np.arange(0.20, 0.48, 0.02)]), 2)  # the meaning floor; 0: off
 
 
 def observe(assistants: dict, sets: list[tuple[str, Path]], reading: dict) -> list[dict]:
     out = []
     for index_dir, qfile in sets:
         a = assistants[index_dir]
-        a.policy = dataclasses.replace(AnswerPolicy(), refuse_below=0.0, refuse_below_foreign=0.0, **reading)
+        a.policy = dataclasses.replace(AnswerPolicy(), refuse_below=0.0, refuse_below_foreign=0.0,
+                                       refuse_unrelated_below=0.0, **reading)
+        top_k = a.settings.top_k
         for row in load_questions(qfile):
             ans = a.ask(row["question"])
             q = ans.query
@@ -56,8 +59,13 @@ def observe(assistants: dict, sets: list[tuple[str, Path]], reading: dict) -> li
             across = q.foreign or (top is not None and a.language_of(top) != q.lang)
             kws = row.get("answer_keywords") or []
             text = norm(ans.text)
+            # what the floor compares (Assistant.best_meaning), in full: the sentences are read
+            # whatever the passage's similarity, so that every floor can be tried
+            hits = list(ans.hits[:top_k])
+            meaning = max(a.passage_meaning(hits) or 0.0, a.sentence_meaning(q, hits, list(ans.scored)) or 0.0)
             out.append({"set": _set_name(index_dir, qfile), "id": row.get("id"), "answerable": bool(row.get("answerable")),
                         "lang": row.get("lang") or "en", "strength": ans.strength, "across": across,
+                        "meaning": meaning if a.passage_meaning(hits) is not None else 1.0,
                         "other_refuses": ans.refused, "keywords": all(norm(k) in text for k in kws),
                         "found": any(passage_hit(row, h.to_passage()) for h in ans.passages[:5]),
                         "group": row.get("group") or (row.get("doc") if row.get("answerable") else f"unanswerable:{qfile.name}")})
@@ -68,32 +76,35 @@ def _set_name(index_dir: str, qfile: Path) -> str:
     return f"{qfile.name} ({Path(index_dir).name})"
 
 
-def decide(rows, t_same, t_across):
+def decide(rows, t_same, t_across, t_meaning):
     """(refused, correct) per row."""
     res = []
     for r in rows:
-        refused = r["other_refuses"] or r["strength"] < (t_across if r["across"] else t_same)
+        refused = r["other_refuses"] or r["strength"] < (t_across if r["across"] else t_same) or r["meaning"] < t_meaning
         res.append((refused, refused if not r["answerable"] else (not refused and r["keywords"])))
     return res
 
 
 def correctness(rows) -> np.ndarray:
-    """(len(T_SAME), len(T_ACROSS), len(rows)) booleans: row decided right at those thresholds."""
+    """(len(T_SAME), len(T_ACROSS), len(T_MEANING), len(rows)) booleans: row decided right at
+    those thresholds."""
     f = lambda key: np.array([r[key] for r in rows])  # noqa: E731
     strength, across, other, kw, answerable = f("strength"), f("across"), f("other_refuses"), f("keywords"), f("answerable")
+    unrelated = f("meaning")[None, :] < T_MEANING[:, None]
     t = np.where(across[None, None, :], T_ACROSS[None, :, None], T_SAME[:, None, None])
-    refused = other[None, None, :] | (strength[None, None, :] < t)
-    return np.where(answerable[None, None, :], ~refused & kw[None, None, :], refused)
+    refused = (other[None, None, :] | (strength[None, None, :] < t))[:, :, None, :] | \
+        unrelated[None, None, :, :]
+    return np.where(answerable, ~refused & kw, refused)
 
 
 def best(tensors: dict, keep: np.ndarray) -> tuple:
-    """(reading index, t_same, t_across) with the best accuracy on the rows `keep` selects; ties go
-    to the middle of the best plateau (the widest margin)."""
+    """(reading index, t_same, t_across, t_meaning) with the best accuracy on the rows `keep`
+    selects; ties go to the middle of the best plateau (the widest margin)."""
     scored = []
     for k, c in tensors.items():
-        acc = c[:, :, keep].sum(axis=2)
-        for i, j in zip(*np.nonzero(acc == acc.max())):
-            scored.append((int(acc[i, j]), k, float(T_SAME[i]), float(T_ACROSS[j])))
+        acc = c[..., keep].sum(axis=-1)
+        for i, j, m in zip(*np.nonzero(acc == acc.max())):
+            scored.append((int(acc[i, j, m]), k, float(T_SAME[i]), float(T_ACROSS[j]), float(T_MEANING[m])))
     top = max(s[0] for s in scored)
     plateau = [s for s in scored if s[0] == top]
     return plateau[len(plateau) // 2][1:]
@@ -129,24 +140,28 @@ def main():
     groups = sorted(set(group_of))
     held = np.zeros(len(rows0), bool)  # decided by a policy fitted without the row's group
     for g in groups:
-        k, ts, ta = best(tensors, group_of != g)
-        i, j = list(T_SAME).index(ts), list(T_ACROSS).index(ta)
-        held[group_of == g] = tensors[k][i, j, group_of == g]
+        k, ts, ta, tm = best(tensors, group_of != g)
+        i, j, m = list(T_SAME).index(ts), list(T_ACROSS).index(ta), list(T_MEANING).index(tm)
+        held[group_of == g] = tensors[k][i, j, m, group_of == g]
     p = AnswerPolicy()
-    now = decide(rows0, p.refuse_below, p.refuse_below_foreign)
-    k, ts, ta = best(tensors, np.ones(len(rows0), bool))
-    fitted = decide(observed[k], ts, ta)
+    now = decide(rows0, p.refuse_below, p.refuse_below_foreign, p.refuse_unrelated_below)
+    unfloored = decide(rows0, p.refuse_below, p.refuse_below_foreign, 0.0)
+    k, ts, ta, tm = best(tensors, np.ones(len(rows0), bool))
+    fitted = decide(observed[k], ts, ta, tm)
     lines = [f"{len(rows0)} questions ({sum(r['answerable'] for r in rows0)} answerable) in {len(sets)} sets, "
              f"{len(groups)} held-out groups (documents; unanswerable questions by set); "
-             f"{len(configs)} reading configurations × {len(T_SAME)}×{len(T_ACROSS)} thresholds", "",
-             "| set | n | current policy | refitted, held-out document | fitted on all |", "|---|---|---|---|---|"]
+             f"{len(configs)} reading configurations × {len(T_SAME)}×{len(T_ACROSS)}×{len(T_MEANING)} thresholds", "",
+             "| set | n | current policy | without the meaning floor | refitted, held-out document | fitted on all |",
+             "|---|---|---|---|---|---|"]
     for name in [_set_name(d, q) for d, q in sets] + ["all"]:
         idx = [i for i, r in enumerate(rows0) if name in ("all", r["set"])]
         lines.append(f"| {name} | {len(idx)} | {np.mean([now[i][1] for i in idx]):.3f} | "
+                     f"{np.mean([unfloored[i][1] for i in idx]):.3f} | "
                      f"{np.mean(held[idx]):.3f} | "
                      f"{np.mean([fitted[i][1] for i in idx]):.3f} |")
-    lines += ["", f"fitted on all: {configs[k]}, refuse_below {ts}, refuse_below_foreign {ta}",
-              f"current: {default}, refuse_below {p.refuse_below}, refuse_below_foreign {p.refuse_below_foreign}", "",
+    lines += ["", f"fitted on all: {configs[k]}, refuse_below {ts}, refuse_below_foreign {ta}, refuse_unrelated_below {tm}",
+              f"current: {default}, refuse_below {p.refuse_below}, refuse_below_foreign {p.refuse_below_foreign}, "
+              f"refuse_unrelated_below {p.refuse_unrelated_below}", "",
               "answerable questions refused although the passage was found (top 5), by language, current policy:"]
     for lang in sorted({r["lang"] for r in rows0}):
         found = [i for i, r in enumerate(rows0) if r["lang"] == lang and r["answerable"] and r["found"]]

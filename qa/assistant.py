@@ -20,7 +20,7 @@ import numpy as np
 
 from . import answer as compose
 from .config import Settings
-from .embed import make_embedders
+from .embed import E5Embedder, make_embedders
 from .index import Index
 from .judge import RunningLines, judge
 from .query import Query, resolve_follow_up  # noqa: F401  (resolve_follow_up: part of the API)
@@ -130,8 +130,9 @@ class Assistant:
         hits = _kept(hits, top_k, self.settings.passages_returned)
         t1 = time.perf_counter()
         scored = self.score_sentences(query, hits[:top_k])
+        meaning = self.best_meaning(query, hits[:top_k], scored)
         refusal = judge(query, hits[:top_k], scored, self.policy, self.language_of, self.running_lines,
-                        self.short_names)
+                        self.short_names, meaning)
         suggested: list[str] = []
         if refusal:
             text, citations = compose.refusal_text(hits), []
@@ -149,7 +150,43 @@ class Assistant:
                       timings_ms={"retrieve": 1000 * (t1 - t0), "answer": 1000 * (t2 - t1),
                                   "total": 1000 * (t2 - t0)},
                       suggestions=tuple(suggested), resolved_question=query.resolved,
-                      strength=scored[0].score if scored else 0.0, query=query, scored=tuple(scored))
+                      strength=scored[0].score if scored else 0.0, meaning=meaning, query=query,
+                      scored=tuple(scored))
+
+    def best_meaning(self, query: Query, hits: list[Hit], scored: list[compose.Candidate]) -> float | None:
+        """How close what was found comes to what the question asks, by meaning alone (0-1; the
+        judge's floor, AnswerPolicy.refuse_unrelated_below): the best passage's similarity or,
+        where that falls below the floor, the best of the first sentences if higher, each encoded
+        on its own (~6 ms a sentence). None where there is no multilingual-e5 encoder: the floor
+        was fitted on its scale."""
+        passage = self.passage_meaning(hits)
+        if passage is None or passage >= self.policy.refuse_unrelated_below:
+            return passage
+        sentence = self.sentence_meaning(query, hits, scored)
+        return passage if sentence is None else max(passage, sentence)
+
+    def _meaning_encoder(self):
+        ml = self.retriever.ml_embedder
+        return ml if ml is not None and ml.name == E5Embedder.name else None
+
+    def passage_meaning(self, hits: list[Hit]) -> float | None:
+        """The best passage's multilingual-e5 similarity (0 where e5 is not the main model, whose
+        similarity the hits carry)."""
+        if self._meaning_encoder() is None or not hits:
+            return None
+        return max(h.similarity for h in hits) if self.retriever.main is self._meaning_encoder() else 0.0
+
+    def sentence_meaning(self, query: Query, hits: list[Hit], scored: list[compose.Candidate]) -> float | None:
+        """The best similarity of the first `meaning_sentences` scored sentences, each encoded on
+        its own (an English sentence is otherwise scored by its passage's similarity), with the
+        language gap added back."""
+        ml, p = self._meaning_encoder(), self.policy
+        if ml is None or not scored or query.vectors.ml is None or not p.meaning_sentences:
+            return None
+        top = scored[:p.meaning_sentences]
+        vectors = ml.encode_sentences([c.text for c in top], p.sentence_tokens)
+        gaps = np.array([p.gap(query.lang, self.language_of(hits[c.hit_rank].chunk)) for c in top])
+        return float(np.max(ml.calibrated(vectors @ query.vectors.ml + gaps)))
 
     def score_sentences(self, query: Query, hits: list[Hit]) -> list[compose.Candidate]:
         """The sentences of the passages an answer draws on, scored, best first.

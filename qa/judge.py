@@ -25,7 +25,7 @@ KIND_WORDS = {"year": "a date or year", "money": "an amount of money", "number":
 
 @dataclass(frozen=True)
 class Refusal:
-    code: str  # 'nothing' | 'weak' | 'missing' | 'kind'
+    code: str  # 'nothing' | 'weak' | 'unrelated' | 'missing' | 'kind'
     reason: str  # one sentence the user reads
 
     def __str__(self) -> str:
@@ -83,10 +83,11 @@ class RunningLines:
 
 def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
           language_of: Callable[[Chunk], str], running: RunningLines | None = None,
-          meant: ShortNames | None = None) -> Refusal | None:
+          meant: ShortNames | None = None, meaning: float | None = None) -> Refusal | None:
     """None when the best sentences answer the question; otherwise why not. `scored`: the
     candidate sentences of the answer's passages, best first (answer.score_candidates);
-    `meant`: which country the reports mean by a short name several share ("Korea")."""
+    `meant`: which country the reports mean by a short name several share ("Korea");
+    `meaning`: the best of those sentences' similarity in meaning alone (None: not measured)."""
     if not hits or not scored:
         return Refusal("nothing", "Nothing in this index matches the question.")
     best = scored[0]
@@ -95,6 +96,9 @@ def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
     if best.score < threshold:
         return Refusal("weak", f"The closest passages match the question only weakly "
                                f"(evidence {best.score:.2f}, below {threshold:.2f}).")
+    if meaning is not None and meaning < policy.refuse_unrelated_below:
+        return Refusal("unrelated", f"No passage found is about what the question asks (closest in meaning "
+                                    f"{meaning:.2f}, below {policy.refuse_unrelated_below:.2f}).")
     shown = [h.shown for h in hits]
     if running is not None:
         shown = [_without_running_lines(c, running) for c in shown]

@@ -83,6 +83,22 @@ def test_off_topic_questions_are_refused_with_what_was_found(seed_assistant, q):
     assert d["passages"]  # the nearest passages are still shown
 
 
+def test_an_everyday_question_that_shares_only_common_words_is_refused_as_unrelated(seed_assistant):
+    import dataclasses
+    from qa.assistant import Assistant
+    q = "How do vaccines train the immune system?"  # "train" finds "sufficient training opportunities"
+    d = seed_assistant.ask(q)
+    assert d.refused and "about what the question asks" in d.refusal_reason
+    assert d.meaning < seed_assistant.policy.refuse_unrelated_below
+    # without the meaning floor the same question was answered from the training lesson
+    policy = dataclasses.replace(seed_assistant.policy, refuse_unrelated_below=0.0)
+    unfloored = Assistant(seed_assistant.index, dataclasses.replace(seed_assistant.settings, policy=policy))
+    assert not unfloored.ask(q).refused
+    # a question on the reports' subject in the same words is answered, its meaning above the floor
+    ok = seed_assistant.ask("How did Korea train its civil servants to use the new systems?")
+    assert not ok.refused and ok.meaning >= seed_assistant.policy.refuse_unrelated_below
+
+
 def test_follow_up_uses_the_previous_turn(seed_assistant):
     alone = seed_assistant.ask("And how was it funded?")
     follow = seed_assistant.ask("And how was it funded?", history=["What drove Korea's e-Government success?"])
