@@ -80,10 +80,14 @@ class Assistant:
         """The chunk before `chunk` in its document."""
         return self._neighbour(chunk, -1)
 
-    def _neighbour(self, chunk: Chunk, step: int) -> Chunk | None:
+    def _row(self, chunk: Chunk) -> int | None:
+        """`chunk`'s row in the index (its vectors' too)."""
         if self._position is None:
             self._position = {c.chunk_id: i for i, c in enumerate(self.index.chunks)}
-        i = self._position.get(chunk.chunk_id)
+        return self._position.get(chunk.chunk_id)
+
+    def _neighbour(self, chunk: Chunk, step: int) -> Chunk | None:
+        i = self._row(chunk)
         if i is None or not 0 <= i + step < len(self.index.chunks):
             return None
         other = self.index.chunks[i + step]
@@ -159,7 +163,7 @@ class Assistant:
         where that falls below the floor, the best of the first sentences if higher, each encoded
         on its own (~6 ms a sentence). None where there is no multilingual-e5 encoder: the floor
         was fitted on its scale."""
-        passage = self.passage_meaning(hits)
+        passage = self.passage_meaning(query, hits)
         if passage is None or passage >= self.policy.refuse_unrelated_below:
             return passage
         sentence = self.sentence_meaning(query, hits, scored)
@@ -169,12 +173,14 @@ class Assistant:
         ml = self.retriever.ml_embedder
         return ml if ml is not None and ml.name == E5Embedder.name else None
 
-    def passage_meaning(self, hits: list[Hit]) -> float | None:
-        """The best passage's multilingual-e5 similarity (0 where e5 is not the main model, whose
-        similarity the hits carry)."""
-        if self._meaning_encoder() is None or not hits:
+    def passage_meaning(self, query: Query, hits: list[Hit]) -> float | None:
+        """The best passage's multilingual-e5 similarity, with the language gap added back."""
+        ml, p = self._meaning_encoder(), self.policy
+        if ml is None or not hits or query.vectors.ml is None:
             return None
-        return max(h.similarity for h in hits) if self.retriever.main is self._meaning_encoder() else 0.0
+        raw = np.array([self.retriever.ml_vector(self._row(h.chunk)) @ query.vectors.ml for h in hits])
+        gaps = np.array([p.gap(query.lang, self.language_of(h.chunk)) for h in hits])
+        return float(np.max(ml.calibrated(raw + gaps)))
 
     def sentence_meaning(self, query: Query, hits: list[Hit], scored: list[compose.Candidate]) -> float | None:
         """The best similarity of the first `meaning_sentences` scored sentences, each encoded on

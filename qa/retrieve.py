@@ -248,6 +248,10 @@ class Retriever:
         return [dataclasses.replace(h, passage=passage, covered=covered, passage_score=score[rows])
                 for h, (passage, covered, rows) in zip(hits, shown)]
 
+    def ml_vector(self, row: int) -> np.ndarray:
+        """The stored vector of chunk `row` in the multilingual space."""
+        return self._ml_vectors.reconstruct(int(row))
+
     def _weights(self) -> np.ndarray:
         w = np.asarray(self.settings.rerank_weights, np.float32)
         return w / float(w.sum())
