@@ -87,7 +87,8 @@ def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
     """None when the best sentences answer the question; otherwise why not. `scored`: the
     candidate sentences of the answer's passages, best first (answer.score_candidates);
     `meant`: which country the reports mean by a short name several share ("Korea");
-    `meaning`: the best of those sentences' similarity in meaning alone (None: not measured)."""
+    `meaning`: how close in meaning alone what was found comes to the question
+    (Assistant.best_meaning; None: not measured)."""
     if not hits or not scored:
         return Refusal("nothing", "Nothing in this index matches the question.")
     best = scored[0]

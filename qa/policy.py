@@ -34,9 +34,9 @@ class AnswerPolicy:
     # `meaning_sentences` best-scoring sentences, each encoded alone with the language gap added
     # (Assistant.best_meaning). Term overlap alone let everyday questions through on a large index
     # ("What is the capital of Australia?" → "… people who work with public data in the Australian
-    # Public Service": 10 of 24 refused on the reports). bench/fit_policy.py over 23 sets (626 questions, 24 everyday ones on both indexes,
-    # bench/questions/off-topic.jsonl) fits 0.30 on all; accuracy 0.725 → 0.744, no answerable set
-    # lower. 20 everyday questions written before the fit (off-topic-b.jsonl): refused 13 → 18 on
+    # Public Service": 10 of 24 refused on the reports). bench/fit_policy.py over 23 sets (626
+    # questions, 24 everyday ones on both indexes, bench/questions/off-topic.jsonl) fits 0.30 on
+    # all; accuracy 0.725 → 0.744, no answerable set lower. 20 everyday questions written before the fit (off-topic-b.jsonl): refused 13 → 18 on
     # the reports, 19 → 20 on the seed; 10 new on-topic questions (floor-check-*.jsonl): none
     # refused (bench/results/policy.md). 0 turns it off; applied only with multilingual-e5-small.
     refuse_unrelated_below: float = 0.30
