@@ -76,7 +76,8 @@ class AnswerPolicy:
     sentence_budget: int = 256
     # --- writing (write/check.py) ---
     # A written sentence is shown as fact when a source sentence supports it at least this much
-    # (e5 similarity mapped to 0-1, with every number and name it states in that passage).
+    # (e5 similarity mapped to 0-1, with every number and name it states in that sentence or the
+    # title of its report).
     # Fitted on the written answers to the dev questions (bench/results/written.md).
     support_min: float = 0.40
     writer_passages: int = 3  # passages the writer reads (prompt ~600 tokens: first words ≤ 15 s)

@@ -317,3 +317,24 @@ DWP = "Department for Work and Pensions (DWP) | 54.1 | £2.5-4.1bn | £260-430m"
 def test_an_amount_must_be_stated_in_the_source_with_its_scale(written, source, held):
     from qa.write.check import facts, missing_facts
     assert (not missing_facts(facts(written, False), source)) is held
+
+
+def test_a_sentence_may_name_the_report_its_source_was_shown_under(seed_assistant):
+    """The writer reads each excerpt under its report's title; "According to the OECD Digital
+    Government Index 2019, …" names the report from there, not from the sentence it rests on
+    (before, such sentences were all dropped and a French or Vietnamese question fell back to
+    English quotes)."""
+    import dataclasses
+    from qa.write.check import SupportChecker
+    from qa.write.prompt import Excerpt
+    a = seed_assistant
+    hit = next(h for h in a.ask(QUESTION).passages if "Informatization Promotion Fund" in h.shown.text)
+    titled = dataclasses.replace(hit.shown, title="UNPOG Country Study 2009")
+    hit = dataclasses.replace(hit, passage=titled) if hit.passage else dataclasses.replace(hit, chunk=titled)
+    checker = SupportChecker(a.retriever.ml_embedder, [Excerpt(1, hit, 0, len(titled.text))], True,
+                             a.index.lexical.term_weights, a.policy.meaning_weight, a.policy.support_min)
+    named = checker.check(f"According to the UNPOG Country Study 2009, {TRUE[0].lower()}{TRUE[1:]}")
+    assert not named.missing and named.score >= a.policy.support_min
+    # a report it was not shown stays unsupported
+    other = checker.check(f"According to the World Bank Review 2009, {TRUE[0].lower()}{TRUE[1:]}")
+    assert other.score == 0 and {"World", "Bank"} <= set(other.missing)

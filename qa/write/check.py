@@ -194,6 +194,9 @@ class SupportChecker:
         self.term_weights = term_weights if same_language else None
         self.meaning_weight, self.floor = meaning_weight, floor  # floor: AnswerPolicy.support_min
         self.sources = source_sentences(excerpts)
+        # the writer reads each excerpt under its report's title ("[1] OECD Digital Government
+        # Index 2019:"), and a sentence may name the report or its year from there
+        self._titles = [e.hit.shown.title or "" for e in excerpts]
         self._calibrate = getattr(embedder, "calibrated", lambda s: np.asarray(s))
         self._vectors = embedder.encode_queries([s.text for s in self.sources]) if self.sources else None
         self._pairs = np.array([" " in s.text and s.end - s.start > 0 and
@@ -211,11 +214,14 @@ class SupportChecker:
             share = np.array([coverage(weights, s.text) for s in self.sources])
             sims = self.meaning_weight * sims + (1 - self.meaning_weight) * share
         stated = facts(sentence, self.same_language)
-        holds = [not missing_facts(stated, s.text) for s in self.sources]
+        holds = [not missing_facts(stated, self._with_title(s)) for s in self.sources]
         order = [int(i) for i in np.argsort(-np.asarray(sims), kind="stable")]
         best = next((i for i in order if holds[i] and not self._pairs[i]), None)
         if best is None or sims[best] < self.floor:  # two sentences together only where one alone falls short
             best = next((i for i in order if holds[i]), None)
         if best is None:  # what the closest source sentence lacks
-            return Support(sentence, self.sources[order[0]], 0.0, missing_facts(stated, self.sources[order[0]].text))
+            return Support(sentence, self.sources[order[0]], 0.0, missing_facts(stated, self._with_title(self.sources[order[0]])))
         return Support(sentence, self.sources[best], float(sims[best]))
+
+    def _with_title(self, source: SourceSentence) -> str:
+        return f"{self._titles[source.excerpt]}\n{source.text}"
