@@ -220,7 +220,8 @@ class SupportChecker:
         if best is None or sims[best] < self.floor:  # two sentences together only where one alone falls short
             best = next((i for i in order if holds[i]), None)
         if best is None:  # what the closest source sentence lacks
-            return Support(sentence, self.sources[order[0]], 0.0, missing_facts(stated, self._with_title(self.sources[order[0]])))
+            closest = self.sources[order[0]]
+            return Support(sentence, closest, 0.0, missing_facts(stated, self._with_title(closest)))
         return Support(sentence, self.sources[best], float(sims[best]))
 
     def _with_title(self, source: SourceSentence) -> str:
