@@ -62,10 +62,11 @@ def observe(assistants: dict, sets: list[tuple[str, Path]], reading: dict) -> li
             # what the floor compares (Assistant.best_meaning), in full: the sentences are read
             # whatever the passage's similarity, so that every floor can be tried
             hits = list(ans.hits[:top_k])
-            meaning = max(a.passage_meaning(q, hits) or 0.0, a.sentence_meaning(q, hits, list(ans.scored)) or 0.0)
+            passage = a.passage_meaning(q, hits)
+            meaning = 1.0 if passage is None else max(passage, a.sentence_meaning(q, hits, list(ans.scored)) or 0.0)
             out.append({"set": _set_name(index_dir, qfile), "id": row.get("id"), "answerable": bool(row.get("answerable")),
                         "lang": row.get("lang") or "en", "strength": ans.strength, "across": across,
-                        "meaning": meaning if a.passage_meaning(q, hits) is not None else 1.0,
+                        "meaning": meaning,
                         "other_refuses": ans.refused, "keywords": all(norm(k) in text for k in kws),
                         "found": any(passage_hit(row, h.to_passage()) for h in ans.passages[:5]),
                         "group": row.get("group") or (row.get("doc") if row.get("answerable") else f"unanswerable:{qfile.name}")})

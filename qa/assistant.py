@@ -134,7 +134,12 @@ class Assistant:
         hits = _kept(hits, top_k, self.settings.passages_returned)
         t1 = time.perf_counter()
         scored = self.score_sentences(query, hits[:top_k])
-        meaning = self.best_meaning(query, hits[:top_k], scored)
+        measured: list[float | None] = []  # the meaning, once the judge asks for it (after its cheaper checks)
+
+        def meaning() -> float | None:
+            if not measured:
+                measured.append(self.best_meaning(query, hits[:top_k], scored))
+            return measured[0]
         refusal = judge(query, hits[:top_k], scored, self.policy, self.language_of, self.running_lines,
                         self.short_names, meaning)
         suggested: list[str] = []
@@ -154,7 +159,7 @@ class Assistant:
                       timings_ms={"retrieve": 1000 * (t1 - t0), "answer": 1000 * (t2 - t1),
                                   "total": 1000 * (t2 - t0)},
                       suggestions=tuple(suggested), resolved_question=query.resolved,
-                      strength=scored[0].score if scored else 0.0, meaning=meaning, query=query,
+                      strength=scored[0].score if scored else 0.0, meaning=measured[0] if measured else None, query=query,
                       scored=tuple(scored))
 
     def best_meaning(self, query: Query, hits: list[Hit], scored: list[compose.Candidate]) -> float | None:

@@ -83,12 +83,12 @@ class RunningLines:
 
 def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
           language_of: Callable[[Chunk], str], running: RunningLines | None = None,
-          meant: ShortNames | None = None, meaning: float | None = None) -> Refusal | None:
+          meant: ShortNames | None = None, meaning: Callable[[], float | None] | None = None) -> Refusal | None:
     """None when the best sentences answer the question; otherwise why not. `scored`: the
     candidate sentences of the answer's passages, best first (answer.score_candidates);
     `meant`: which country the reports mean by a short name several share ("Korea");
-    `meaning`: how close in meaning alone what was found comes to the question
-    (Assistant.best_meaning; None: not measured)."""
+    `meaning()`: how close in meaning alone what was found comes to the question
+    (Assistant.best_meaning; None: not measured), asked last: it may encode sentences."""
     if not hits or not scored:
         return Refusal("nothing", "Nothing in this index matches the question.")
     best = scored[0]
@@ -97,9 +97,6 @@ def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
     if best.score < threshold:
         return Refusal("weak", f"The closest passages match the question only weakly "
                                f"(evidence {best.score:.2f}, below {threshold:.2f}).")
-    if meaning is not None and meaning < policy.refuse_unrelated_below:
-        return Refusal("unrelated", f"No passage found is about what the question asks (closest in meaning "
-                                    f"{meaning:.2f}, below {policy.refuse_unrelated_below:.2f}).")
     shown = [h.shown for h in hits]
     if running is not None:
         shown = [_without_running_lines(c, running) for c in shown]
@@ -119,6 +116,10 @@ def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
     if not any(evidence.has_answer_kind(kind, t) for t in texts):
         what = KIND_WORDS.get(kind or "", "the count asked for")
         return Refusal("kind", f"No sentence close to the question gives {what}.")
+    closeness = meaning() if meaning is not None else None
+    if closeness is not None and closeness < policy.refuse_unrelated_below:
+        return Refusal("unrelated", f"No passage found is about what the question asks (closest in meaning "
+                                    f"{closeness:.2f}, below {policy.refuse_unrelated_below:.2f}).")
     return None
 
 

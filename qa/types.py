@@ -149,7 +149,8 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     resolved_question: str = ""  # the question after follow-up resolution, when it differs
     strength: float = 0.0  # evidence strength the refusal decision was based on
-    meaning: float | None = None  # how close in meaning alone what was found comes (Assistant.best_meaning)
+    meaning: float | None = None  # how close in meaning alone what was found comes (Assistant.best_meaning;
+    # None where the judge refused before asking)
     refusal_reason: str = ""  # why it was refused, in a sentence the user reads (judge.py)
     mode: str = "extractive"  # 'extractive': quoted sentences; 'generative': written, each sentence checked
     writer: str = ""  # which backend wrote it (generative mode)

@@ -85,8 +85,8 @@ _SCALE_WORD = "|".join(re.escape(w) for w in sorted(SCALE_WORDS, key=len, revers
 # "1,7 bis 1,8 Milliarden": the first takes the second's scale; not over "and": "94 questions and 5
 # million users"); "m" counts only after a currency sign ("£750m"), elsewhere it is metres; "제5조"
 # is Article 5 of a Korean law, not 5 trillion
-_AMOUNT = re.compile(rf"(?P<cur>[{CURRENCY_SIGNS}])?\d+(?:[.,]\d+)*"
-                     rf"(?:\s?(?:-|–|~|to|bis|à|до|đến)\s?[{CURRENCY_SIGNS}]?\d+(?:[.,]\d+)*)?"
+_AMOUNT = re.compile(rf"(?P<cur>[{CURRENCY_SIGNS}])?{_NUMBER.pattern}"
+                     rf"(?:\s?(?:-|–|~|to|bis|à|до|đến)\s?[{CURRENCY_SIGNS}]?{_NUMBER.pattern})?"
                      rf"(?<!제\d)(?<!제\d\d)\s?(?P<scale>(?i:{_SCALE_WORD})(?![^\W\d_])|(?<![{CJK_LETTERS}])(?i:{_SCALE_WORD})|m\b)?")
 
 
@@ -194,9 +194,10 @@ class SupportChecker:
         self.term_weights = term_weights if same_language else None
         self.meaning_weight, self.floor = meaning_weight, floor  # floor: AnswerPolicy.support_min
         self.sources = source_sentences(excerpts)
-        # the writer reads each excerpt under its report's title ("[1] OECD Digital Government
-        # Index 2019:"), and a sentence may name the report or its year from there
-        self._titles = [e.hit.shown.title or "" for e in excerpts]
+        # what a sentence's names and numbers are looked for in: its source, and the title of the
+        # report the writer read it under ("[1] OECD Digital Government Index 2019:"), from which
+        # a sentence may name the report or its year
+        self._fact_texts = [f"{excerpts[s.excerpt].hit.shown.title or ''}\n{s.text}" for s in self.sources]
         self._calibrate = getattr(embedder, "calibrated", lambda s: np.asarray(s))
         self._vectors = embedder.encode_queries([s.text for s in self.sources]) if self.sources else None
         self._pairs = np.array([" " in s.text and s.end - s.start > 0 and
@@ -214,15 +215,11 @@ class SupportChecker:
             share = np.array([coverage(weights, s.text) for s in self.sources])
             sims = self.meaning_weight * sims + (1 - self.meaning_weight) * share
         stated = facts(sentence, self.same_language)
-        holds = [not missing_facts(stated, self._with_title(s)) for s in self.sources]
+        holds = [not missing_facts(stated, t) for t in self._fact_texts]
         order = [int(i) for i in np.argsort(-np.asarray(sims), kind="stable")]
         best = next((i for i in order if holds[i] and not self._pairs[i]), None)
         if best is None or sims[best] < self.floor:  # two sentences together only where one alone falls short
             best = next((i for i in order if holds[i]), None)
         if best is None:  # what the closest source sentence lacks
-            closest = self.sources[order[0]]
-            return Support(sentence, closest, 0.0, missing_facts(stated, self._with_title(closest)))
+            return Support(sentence, self.sources[order[0]], 0.0, missing_facts(stated, self._fact_texts[order[0]]))
         return Support(sentence, self.sources[best], float(sims[best]))
-
-    def _with_title(self, source: SourceSentence) -> str:
-        return f"{self._titles[source.excerpt]}\n{source.text}"
