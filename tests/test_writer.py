@@ -292,6 +292,26 @@ def test_a_written_sentence_is_a_statement_or_a_list_item(written, shown):
     assert sentences(written) == shown
 
 
+@pytest.mark.parametrize("written, shown", [
+    # the 1.5B model's replies (dev-06, rdev-35): cut at "etc." or "(p." they were cited mid-way,
+    # and "9) states that …" was read as a list item
+    ("The Korean government computerized civil service personnel, payments, pensions, etc. [1] by the "
+     "second Office Automation Project. [1]",
+     ["The Korean government computerized civil service personnel, payments, pensions, etc. by the second "
+      "Office Automation Project."]),
+    ("The methodology regarding the reengineering of public services (p. 9) states that the second level "
+     "of stakeholders are public institutions. [1]",
+     ["The methodology regarding the reengineering of public services (p. 9) states that the second level "
+      "of stakeholders are public institutions."]),
+    ("Korea launched it in 2001. 82% of services were online. [1]", ["Korea launched it in 2001.", "82% of services were online."]),
+    ("…les pensions, etc. Le gouvernement a payé. [1]", ["…les pensions, etc.", "Le gouvernement a payé."]),
+    ("Il a été lancé en 2001. À partir de 2002, tout était en ligne.", ["Il a été lancé en 2001.", "À partir de 2002, tout était en ligne."]),
+])
+def test_a_written_sentence_ends_at_its_full_stop_not_at_an_abbreviation(written, shown):
+    from qa.write.check import sentences
+    assert sentences(written) == shown
+
+
 # the UK efficiency report's figures (reports/uk-digital-efficiency-report-2012.md and the
 # Action Plan's summary of it), and written sentences the 1.5B model could give in five languages
 SAVINGS = "English: estimated savings (GBP 1.7-1.8bn a year) from moving transactions to digital channels."
@@ -338,3 +358,12 @@ def test_a_sentence_may_name_the_report_its_source_was_shown_under(seed_assistan
     # a report it was not shown stays unsupported
     other = checker.check(f"According to the World Bank Review 2009, {TRUE[0].lower()}{TRUE[1:]}")
     assert other.score == 0 and {"World", "Bank"} <= set(other.missing)
+
+
+
+def test_a_streamed_sentence_runs_on_past_an_abbreviation(write):
+    # the reply comes a word at a time: "etc." followed by a word in lower case does not end it
+    ans = write("Korea's e-Government was funded through the Informatization Promotion Fund, etc. by the "
+                "government. [1]")
+    assert ans.mode == "generative"
+    assert "Fund, etc. by the government. [1]" in ans.text, ans.text

@@ -14,7 +14,7 @@ import numpy as np
 from ..answer import asks, coverage
 from ..evidence import _present
 from ..lexical import fold_text
-from ..chunk import sentence_spans
+from ..chunk import NOT_AFTER_ABBREVIATION, sentence_spans
 from ..text.lexicon import CJK_LETTERS, CURRENCY_SIGNS, SCALE_WORDS
 
 _CITE_MARK = re.compile(r"\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\]")
@@ -28,11 +28,38 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z][\w'’-]+")
 _ENUMERATOR = re.compile(r"^\s*(?:[-•*·▪]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 
 
+_ENDS_PLAIN = re.compile(NOT_AFTER_ABBREVIATION + r"\Z")
+_LEADING_MARKS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\])*\s*")
+
+
+def ends_sentence(before: str, after: str) -> bool:
+    """Whether the full stop (or other end mark) that `before` ends with ends a written sentence,
+    `after` being the text that follows: not after an abbreviation the reports' sentences are not
+    split at either ("(p. 9)", "annex no. 1", chunk.py), nor before a word that starts in lower
+    case ("pensions, etc. by the second stage"): the 1.5B model writes both, and a sentence cut
+    there is cited mid-way and its second half read as a list item."""
+    if not before.rstrip().endswith("."):
+        return True
+    nxt = _LEADING_MARKS.sub("", after)[:1]
+    return not nxt.islower() and _ENDS_PLAIN.search(before.rstrip()) is not None
+
+
+def split_sentences(text: str) -> list[str]:
+    """`text` cut at its sentence ends and line breaks (ends_sentence decides a full stop's)."""
+    pieces, start = [], 0
+    for m in _SENTENCE.finditer(text):
+        if "\n" not in m.group() and not ends_sentence(text[:m.start()], text[m.end():]):
+            continue
+        pieces.append(text[start:m.start()])
+        start = m.end()
+    return pieces + [text[start:]]
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of a written answer, without the model's citation marks; a list item keeps
     its bullet ("- …") so the answer reads as a list."""
     out = []
-    for p in _SENTENCE.split(text or ""):
+    for p in split_sentences(text or ""):
         p = _CITE_MARK.sub("", p).strip()
         item = _ENUMERATOR.match(p)
         p = _ENUMERATOR.sub("", p).strip(" \t-•*")

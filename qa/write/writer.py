@@ -31,7 +31,7 @@ from .. import evidence
 from ..types import Answer
 from . import prompt
 from .backends import CUT_OFF, Backend, BackendError
-from .check import SupportChecker, facts, missing_facts, sentences
+from .check import SupportChecker, ends_sentence, facts, missing_facts, sentences
 from .queue import WriteQueue
 
 # a sentence is complete at its full stop, with any citation marks after it, once more text follows
@@ -106,7 +106,8 @@ class Writing:
             buffer += piece
             if state.written.lstrip().upper().startswith(prompt.NO_ANSWER):
                 return
-            done = list(_SENTENCE_DONE.finditer(buffer))
+            done = [m for m in _SENTENCE_DONE.finditer(buffer)
+                    if "\n" in m.group() or ends_sentence(buffer[:m.start() + 1], buffer[m.end():])]
             if done:
                 complete, buffer = buffer[:done[-1].end()], buffer[done[-1].end():]
                 yield from self._checked(complete, checker, parts, state)
