@@ -312,6 +312,23 @@ def test_a_written_sentence_ends_at_its_full_stop_not_at_an_abbreviation(written
     assert sentences(written) == shown
 
 
+@pytest.mark.parametrize("written, shown", [
+    # the 1.5B model's replies (dev-05, fc-02): without its mark the lead read "According to, Korea …"
+    ("According to [1], Korea topped the UN E-Government Development Index assessment back in April 2001.",
+     ["Korea topped the UN E-Government Development Index assessment back in April 2001."]),
+    ("According to [1], [2], and [3], a programme's communication plan should check sensitive data. [2]",
+     ["A programme's communication plan should check sensitive data."]),
+    ("Selon [2], la Corée a financé ses projets. [2]", ["La Corée a financé ses projets."]),
+    ("[1]에 따르면, 한국은 정보화촉진기금으로 재원을 마련했다.", ["한국은 정보화촉진기금으로 재원을 마련했다."]),
+    # a lead that says something stays, without the mark
+    ("In 2001 [1], Korea topped the index.", ["In 2001, Korea topped the index."]),
+    ("In Korea [1], the fund paid for it.", ["In Korea, the fund paid for it."]),
+])
+def test_a_lead_in_naming_the_source_by_its_number_is_left_out(written, shown):
+    from qa.write.check import sentences
+    assert sentences(written) == shown
+
+
 # the UK efficiency report's figures (reports/uk-digital-efficiency-report-2012.md and the
 # Action Plan's summary of it), and written sentences the 1.5B model could give in five languages
 SAVINGS = "English: estimated savings (GBP 1.7-1.8bn a year) from moving transactions to digital channels."

@@ -60,7 +60,7 @@ def sentences(text: str) -> list[str]:
     its bullet ("- …") so the answer reads as a list."""
     out = []
     for p in split_sentences(text or ""):
-        p = _CITE_MARK.sub("", p).strip()
+        p = _CITE_MARK.sub("", _without_source_lead(p)).strip()
         item = _ENUMERATOR.match(p)
         p = _ENUMERATOR.sub("", p).strip(" \t-•*")
         if len(re.findall(r"\w", p)) < 3 or (not item and _one_spaced_word(p)):
@@ -69,6 +69,30 @@ def sentences(text: str) -> list[str]:
             continue  # a question echoed (the user's, or one a survey in the sources asks) answers nothing
         out.append(f"- {p}" if item else p)
     return out
+
+
+# "According to [1], …", "Selon [2] et [3], …": a lead-in whose object is the model's source number
+_SOURCE_LEAD = re.compile(r"^(\s*(?:[-•*]\s+)?)([^\W\d][^\d\[\]\n,]{0,30}?)\s*\[\s*\d+\s*\]"
+                          r"(?:[\s,]*(?:[^\W\d]{1,4}\s+)?\[\s*\d+\s*\])*\s*[,，:]\s*")
+# "[1]에 따르면, …": the source number first, the words that make it a lead-in after it
+_SOURCE_LEAD_AFTER = re.compile(r"^(\s*)()\[\s*\d+\s*\][^\W\d]{1,6}(?:\s+[^\W\d]+){0,2}\s*[,，]\s*")
+
+
+def _without_source_lead(sentence: str) -> str:
+    """`sentence` without a lead-in that names the model's source by its number ("According to
+    [1], Korea topped …" → "Korea topped …"): with the mark taken out it read "According to,
+    Korea topped …" (6 of 224 answers, dev-05 among them), and the answer cites its source after
+    the sentence anyway. Only a lead of up to three words without digits that is one word or ends
+    in a lower-case one ("According to", "Selon", "Según"): "In Korea [1], …" keeps its words; or
+    the number first and up to three words of lead-in after it ("[1]에 따르면, …")."""
+    m = _SOURCE_LEAD.match(sentence) or _SOURCE_LEAD_AFTER.match(sentence)
+    if not m:
+        return sentence
+    words = m.group(2).split()
+    if len(words) > 3 or (len(words) > 1 and not words[-1][:1].islower()):
+        return sentence
+    rest = sentence[m.end():]
+    return m.group(1) + rest[:1].upper() + rest[1:] if rest else sentence
 
 
 def _one_spaced_word(text: str) -> bool:
