@@ -384,3 +384,20 @@ def test_a_streamed_sentence_runs_on_past_an_abbreviation(write):
                 "government. [1]")
     assert ans.mode == "generative"
     assert "Fund, etc. by the government. [1]" in ans.text, ans.text
+
+
+def test_a_country_a_sentence_names_in_its_own_language_must_be_the_sources(seed_assistant):
+    """Across languages only numbers and coded names were checked: a Turkish answer named
+    Estonia's architecture paper's author from an OECD report's acknowledgements (ml-11)."""
+    from qa.write.check import SupportChecker
+    from qa.write.prompt import Excerpt
+    a = seed_assistant
+    hit = next(h for h in a.ask(QUESTION).passages if "Informatization Promotion Fund" in h.shown.text)
+    checker = SupportChecker(a.retriever.ml_embedder, [Excerpt(1, hit, 0, len(hit.shown.text))], False,
+                             floor=a.policy.support_min, lang="fr")
+    said = ("Les projets ont été financés par le Fonds de promotion de l'informatisation (Informatization "
+            "Promotion Fund) de {}.")
+    korea = checker.check(said.format("la Corée du Sud"))
+    assert not korea.missing and korea.score >= a.policy.support_min, korea
+    estonia = checker.check(said.format("l'Estonie"))
+    assert estonia.score == 0 and estonia.missing == ("Estonie",), estonia

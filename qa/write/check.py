@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator, NamedTuple
 
 import numpy as np
 
 from ..answer import asks, coverage
 from ..evidence import _present
-from ..lexical import fold_text
 from ..chunk import NOT_AFTER_ABBREVIATION, sentence_spans
+from ..lexical import fold_text
+from ..text import countries
 from ..text.lexicon import CJK_LETTERS, CURRENCY_SIGNS, SCALE_WORDS
 
 _CITE_MARK = re.compile(r"\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\]")
@@ -237,7 +239,7 @@ class SupportChecker:
     """Scores written sentences against the source sentences of one answer's excerpts."""
 
     def __init__(self, embedder, excerpts, same_language: bool, term_weights=None, meaning_weight: float = 1.0,
-                 floor: float = 0.45):
+                 floor: float = 0.45, lang: str | None = None):
         """`term_weights(sentence) → {term: weight}` (the index's IDF): in the sources' language a
         sentence's support is `meaning_weight` × meaning + the rest × the share of its terms the
         source holds, as an extractive answer's sentences are scored; across languages, meaning."""
@@ -249,6 +251,14 @@ class SupportChecker:
         # report the writer read it under ("[1] OECD Digital Government Index 2019:"), from which
         # a sentence may name the report or its year
         self._fact_texts = [f"{excerpts[s.excerpt].hit.shown.title or ''}\n{s.text}" for s in self.sources]
+        # a country the sentence names in its own language (its names in other languages are not
+        # spelled alike, so `names` cannot check them) must be one the excerpt it stands on, or its
+        # report, names: "Estonya'nın … belgesinin yazarı Barbara Ubaldi" stood on an OECD report's
+        # acknowledgements (ml-11)
+        self.lang = lang
+        self._country_texts = [fold_text(f"{excerpts[s.excerpt].hit.shown.title or ''}\n"
+                                         f"{Path(excerpts[s.excerpt].hit.shown.path or '').stem.replace('-', ' ')}\n"
+                                         f"{excerpts[s.excerpt].text}") for s in self.sources]
         self._calibrate = getattr(embedder, "calibrated", lambda s: np.asarray(s))
         self._vectors = embedder.encode_queries([s.text for s in self.sources]) if self.sources else None
         self._pairs = np.array([" " in s.text and s.end - s.start > 0 and
@@ -266,11 +276,15 @@ class SupportChecker:
             share = np.array([coverage(weights, s.text) for s in self.sources])
             sims = self.meaning_weight * sims + (1 - self.meaning_weight) * share
         stated = facts(sentence, self.same_language)
-        holds = [not missing_facts(stated, t) for t in self._fact_texts]
+        named = countries.named_in(sentence, self.lang) if self.lang and self.lang != "en" else []
+        holds = [not missing_facts(stated, t) and all(_present(c, h, "") for c in named)
+                 for t, h in zip(self._fact_texts, self._country_texts)]
         order = [int(i) for i in np.argsort(-np.asarray(sims), kind="stable")]
         best = next((i for i in order if holds[i] and not self._pairs[i]), None)
         if best is None or sims[best] < self.floor:  # two sentences together only where one alone falls short
             best = next((i for i in order if holds[i]), None)
         if best is None:  # what the closest source sentence lacks
-            return Support(sentence, self.sources[order[0]], 0.0, missing_facts(stated, self._fact_texts[order[0]]))
+            first = order[0]
+            return Support(sentence, self.sources[first], 0.0, missing_facts(stated, self._fact_texts[first])
+                           + tuple(c for c in named if not _present(c, self._country_texts[first], "")))
         return Support(sentence, self.sources[best], float(sims[best]))

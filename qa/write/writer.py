@@ -68,7 +68,7 @@ class Writing:
                                         policy.writer_words_per_passage)
                 same_language = all(w.assistant.language_of(e.hit.shown) == asked.query.lang for e in parts)
                 checker = SupportChecker(w.embedder, parts, same_language, w.assistant.index.lexical.term_weights,
-                                         policy.meaning_weight, policy.support_min)
+                                         policy.meaning_weight, policy.support_min, asked.query.lang)
                 yield from self._write(w, asked.query, parts, checker, policy, state)
         except BackendError as e:
             self.answer = dataclasses.replace(self.quoted, notice=f"The writer could not answer ({e}); the quoted answer is shown.")
