@@ -134,6 +134,8 @@ class Assistant:
         hits = _kept(hits, top_k, self.settings.passages_returned)
         t1 = time.perf_counter()
         scored = self.score_sentences(query, hits[:top_k])
+        if scored and scored[0].score < self.policy.closer_look_below:
+            scored = self.look_closer(query, hits[:top_k], scored)
         measured: list[float | None] = []  # the meaning, once the judge asks for it (after its cheaper checks)
 
         def meaning() -> float | None:
@@ -198,6 +200,26 @@ class Assistant:
         vectors = ml.encode_sentences([c.text for c in top], p.sentence_tokens)
         gaps = np.array([p.gap(query.lang, self.language_of(hits[c.hit_rank].chunk)) for c in top])
         return float(np.max(ml.calibrated(vectors @ query.vectors.ml + gaps)))
+
+    def look_closer(self, query: Query, hits: list[Hit], scored: list[compose.Candidate]) -> list[compose.Candidate]:
+        """`scored` again, the best sentences in the question's language now scored by their own
+        meaning too (multilingual-e5, each encoded alone), not only by their passage's: before a
+        question is refused as weak (AnswerPolicy.closer_look_below). Sentences compared across
+        languages already are: they keep their scores."""
+        ml, p = self._meaning_encoder(), self.policy
+        same = [c for c in scored if not c.cross]
+        if ml is None or query.vectors.ml is None or not same:
+            return scored
+        same = same[:within_budget([c.text for c in same], ml.count_tokens, p.sentence_tokens, p.closer_look_budget)]
+        own = ml.calibrated(ml.encode_sentences([c.text for c in same], p.sentence_tokens) @ query.vectors.ml)
+        share = p.closer_look_share
+        meaning = {(c.hit_rank, c.start): (1 - share) * hits[c.hit_rank].similarity + share * float(s)
+                   for c, s in zip(same, own)}
+        looked = [c for c in compose.candidates(hits) if (c.hit_rank, c.start) in meaning]
+        rescored = compose.score_candidates(looked, np.array([meaning[(c.hit_rank, c.start)] for c in looked]),
+                                            query.term_weights, [False] * len(looked), query.kind, p)
+        rest = [c for c in scored if (c.hit_rank, c.start) not in meaning]
+        return sorted(rescored + rest, key=lambda c: -c.score)
 
     def score_sentences(self, query: Query, hits: list[Hit]) -> list[compose.Candidate]:
         """The sentences of the passages an answer draws on, scored, best first.

@@ -99,6 +99,21 @@ def test_an_everyday_question_that_shares_only_common_words_is_refused_as_unrela
     assert not ok.refused and ok.meaning >= seed_assistant.policy.refuse_unrelated_below
 
 
+def test_a_sentence_that_says_what_is_asked_is_looked_at_closely_before_refusing(seed_assistant):
+    import dataclasses
+    from qa.assistant import Assistant
+    # one bullet in a long passage on Korea's networks says it; scored by its passage's meaning
+    # it was too weak (0.12) and the question was refused
+    q = "What system was supposed to link 21 data networks?"
+    d = seed_assistant.ask(q)
+    assert not d.refused and "Comprehensive Information System" in d.text.split("[1]")[0], d.text
+    policy = dataclasses.replace(seed_assistant.policy, closer_look_below=0.0)
+    quick = Assistant(seed_assistant.index, dataclasses.replace(seed_assistant.settings, policy=policy))
+    assert quick.ask(q).refused
+    # looked at closely, what the seed reports do not say stays refused
+    assert seed_assistant.ask("Which private company built Korea's government intranet?").refused
+
+
 def test_follow_up_uses_the_previous_turn(seed_assistant):
     alone = seed_assistant.ask("And how was it funded?")
     follow = seed_assistant.ask("And how was it funded?", history=["What drove Korea's e-Government success?"])
