@@ -148,7 +148,8 @@ _MONEY_Q = re.compile(r"\bhow much\b.*\b(spend|spent|cost|costs|invest\w*|paid|p
                       r"\bwhat (budget|funding|price)\b|cu[aá]nto.*(gast|cost|invirti)|combien.*(co[uû]t|d[eé]pens)|"
                       r"예산|비용|chi phí|ngân sách", re.I)
 
-_YEAR = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|['‘’]\d\d\b|\b({'|'.join(MONTHS)})\b", re.I)
+# a year may run into a Korean or Chinese word ("1998년에", "1998年"): no \b there, only no digit or Latin letter
+_YEAR = re.compile(rf"(?<![0-9A-Za-z])(1[89]\d\d|20\d\d)(?![0-9])|['‘’]\d\d\b|\b({'|'.join(MONTHS)})\b", re.I)
 _NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS + QUANTITY_WORDS)})\b", re.I)
 _MONEY = re.compile(rf"[{CURRENCY_SIGNS}]|\b({'|'.join(CURRENCY_WORDS)})\b", re.I)
 
