@@ -177,19 +177,28 @@ def score_candidates(cands: list[Candidate], sims: np.ndarray, weights, cross: l
     return sorted(out, key=lambda c: -c.score)
 
 
-def select(scored: list[Candidate], policy: AnswerPolicy) -> list[Candidate]:
+def select(scored: list[Candidate], policy: AnswerPolicy, question: str = "") -> list[Candidate]:
     """The best sentence, the sentence that follows it when it continues the point (lists,
-    explanations), and other sentences nearly as good that say something different."""
+    explanations, or a best sentence that only restates the question), and other sentences
+    nearly as good that say something different."""
     if not scored:
         return []
     best = scored[0]
     chosen = [best]
     following = [c for c in scored if c.hit_rank == best.hit_rank and c.start >= best.end]
+    # a best sentence that only restates the question ("The first FIFA World Cup was held in Uruguay
+    # in 1930." for "Why was …?") answers nothing; one that announces a list brings its items below
+    echo = bool(question) and restates(best.text, question) and not _LIST_INTRO.search(best.text)
     if following:
         nxt = min(following, key=lambda c: c.start)
         if nxt.start - best.end <= 3 and (nxt.score >= best.score - policy.next_margin
                                           or _LIST_INTRO.search(best.text)):
             chosen.append(nxt)
+    if echo:  # the best sentence only restates the question: the passage's next best says what it asks
+        told = next((c for c in scored[1:] if c.hit_rank == best.hit_rank and c.statement and c not in chosen
+                     and not restates(c.text, question)), None)
+        if told is not None:
+            chosen.append(told)
     words_used = sum(len(c.text.split()) for c in chosen)
     for c in scored[1:]:
         if len(chosen) >= policy.max_answer_sentences or c.score < best.score - policy.other_margin:
@@ -206,6 +215,15 @@ def select(scored: list[Candidate], policy: AnswerPolicy) -> list[Candidate]:
     # the best sentence's passage first, then the others; in each, sentences in reading order
     # (measured: best-sentence-first order split quotes that read as one and lost keywords)
     return sorted(chosen, key=lambda c: (c.hit_rank != best.hit_rank, c.hit_rank, c.start))
+
+
+def restates(sentence: str, question: str, new_terms: int = 1) -> bool:
+    """Whether `sentence` says little the question does not: at most `new_terms` of its index
+    terms are not the question's ("The first FIFA World Cup was held in Uruguay in 1930." for
+    "Why was the first World Cup held in Uruguay in 1930?")."""
+    asked = set(tokenize(question))
+    own = set(tokenize(sentence))
+    return bool(own) and len(own - asked) <= new_terms
 
 
 def merge_adjacent(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:

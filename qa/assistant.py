@@ -149,7 +149,7 @@ class Assistant:
             text, citations = compose.refusal_text(hits), []
             suggested = compose.suggestions(by_passage(hits))
         else:
-            chosen = compose.select(scored, self.policy)
+            chosen = compose.select(scored, self.policy, query.resolved)
             chosen = compose.extend_list_intros(compose.extend_rows(chosen, hits), hits, self.following,
                                                  self.running_lines.holds)
             chosen = compose.extend_to_item_start(chosen, hits, self.preceding)

@@ -96,6 +96,37 @@ def test_a_translation_of_the_answer_is_not_quoted_beside_it():
     assert len(select(spanish, AnswerPolicy())) == 2  # a Spanish question: both are translations; either may serve
 
 
+@pytest.mark.parametrize("sentence, question, echoes", [
+    # wiki7 (worldcup-en): the best sentence was the question's premise, the reason came two sentences on
+    ("The first FIFA World Cup was held in Uruguay in 1930.", "Why was the first World Cup held in Uruguay in 1930?", True),
+    ("The tournament was timed to mark the 100th anniversary of Uruguay's first constitution.",
+     "Why was the first World Cup held in Uruguay in 1930?", False),
+    ("Mount Kilimanjaro", "How high is Mount Kilimanjaro?", True),
+    # a sentence that says what is asked adds its own words
+    ("Korea's e-Government was funded through the Informatization Promotion Fund.",
+     "How did Korea fund its early e-Government projects?", False),
+])
+def test_a_sentence_that_only_restates_the_question_is_known(sentence, question, echoes):
+    from qa.answer import restates
+    assert restates(sentence, question) is echoes
+
+
+def test_a_best_sentence_that_restates_the_question_brings_the_passage_s_next_best():
+    text = ("1930 FIFA World Cup\nThe first FIFA World Cup was held in Uruguay in 1930. 13 national teams took part, "
+            "seven from South America, four from Europe and two from North America. The host nation won the final "
+            "against Argentina 4–2. The tournament was timed to mark the 100th anniversary of Uruguay's first constitution.")
+    hits = [Hit(chunk=Chunk(chunk_id="wc", doc_id="wc", path="wc.txt", title="1930 FIFA World Cup", text=text, start=0,
+                            end=len(text), page_start=None, page_end=None), score=1.0)]
+    cands = candidates(hits)
+    q = "Why was the first World Cup held in Uruguay in 1930?"
+    weights = {"first": 1.0, "world": 1.0, "cup": 1.0, "held": 1.0, "uruguay": 1.0, "1930": 1.0}
+    scored = score_candidates(cands, np.array([0.5] * len(cands)), weights, [False] * len(cands), None, AnswerPolicy())
+    assert scored[0].text.startswith("The first FIFA World Cup was held")
+    chosen = [c.text for c in select(scored, AnswerPolicy(), q)]
+    assert any(t.startswith("The tournament was timed") for t in chosen), chosen
+    assert not any(t.startswith("The tournament") for t in (c.text for c in select(scored, AnswerPolicy())))
+
+
 def test_symbol_font_bullets_are_shown_as_bullets_and_kept_verbatim_in_json():
     from qa.briefing import briefing_markdown
     from qa.display import readable
