@@ -150,6 +150,7 @@ _MONEY_Q = re.compile(r"\bhow much\b.*\b(spend|spent|cost|costs|invest\w*|paid|p
 
 # a year may run into a Korean or Chinese word ("1998년에", "1998年"): no \b there, only no digit or Latin letter
 _YEAR = re.compile(rf"(?<![0-9A-Za-z])(1[89]\d\d|20\d\d)(?![0-9])|['‘’]\d\d\b|\b({'|'.join(MONTHS)})\b", re.I)
+_YEAR_ALONE = re.compile(r"(?<![0-9A-Za-z.,])(1[89]\d\d|20\d\d)(?![0-9]|[.,]\d)")
 _NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS + QUANTITY_WORDS)})\b", re.I)
 _MONEY = re.compile(rf"[{CURRENCY_SIGNS}]|\b({'|'.join(CURRENCY_WORDS)})\b", re.I)
 
@@ -189,5 +190,7 @@ def has_answer_kind(kind: str | None, text: str) -> bool:
         return any(_COUNT.fullmatch(tokens[i]) and any(u in stems[j] for u in units
                                                        for j in range(i + 1, min(i + 4, len(tokens))))
                    for i in range(len(tokens)))
+    if kind == "number":  # a count or a share: a year is not one ("… participated in the 2023 edition")
+        text = _YEAR_ALONE.sub(" ", text)
     pattern = {"year": _YEAR, "money": _MONEY, "number": _NUMBER}[kind]
     return pattern.search(text) is not None

@@ -97,6 +97,19 @@ def test_a_year_is_found_whatever_follows_it(sentence, holds):
     assert has_answer_kind("year", sentence) is holds
 
 
+@pytest.mark.parametrize("sentence, holds", [
+    # "What share of countries have used AI …, according to the 2023 DGI?" (x28)
+    ("66% of countries have used AI to enhance internal processes", True),
+    ("33 member countries, 4 accession countries and 1 partner country participated in the 2023 edition", True),
+    ("In addition, the 2023 DGI Survey included questions on emerging policy areas", False),
+    ("Korea topped the UN index in 2010.", False),
+    ("about half of the services", True),
+    ("2,023 services were online", True),
+])
+def test_a_year_alone_is_no_count(sentence, holds):
+    assert has_answer_kind("number", sentence) is holds
+
+
 @pytest.mark.parametrize("question, sentence, holds", [
     # a share is a count: "how many services" is answered by "half of the services" (OECD DGI 2019)
     ("How many services do identity systems give access to?",
