@@ -258,7 +258,8 @@ class SupportChecker:
         self.lang = lang
         self._country_texts = [fold_text(f"{excerpts[s.excerpt].hit.shown.title or ''}\n"
                                          f"{Path(excerpts[s.excerpt].hit.shown.path or '').stem.replace('-', ' ')}\n"
-                                         f"{excerpts[s.excerpt].text}") for s in self.sources]
+                                         f"{excerpts[s.excerpt].text}") for s in self.sources] \
+            if lang and lang != "en" else [""] * len(self.sources)
         self._calibrate = getattr(embedder, "calibrated", lambda s: np.asarray(s))
         self._vectors = embedder.encode_queries([s.text for s in self.sources]) if self.sources else None
         self._pairs = np.array([" " in s.text and s.end - s.start > 0 and
