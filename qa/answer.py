@@ -248,8 +248,10 @@ def merge_adjacent(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
     return out
 
 
+# "… the following lessons can be drawn:", "It consists of five sections: …"; or a sentence that opens
+# with "The following" ("The following are suggested technical focus areas that are recommended …")
 _LIST_INTRO = re.compile(r"(:|\b(following|as follows|these|include|includes|consists of|comprise|comprises)\b"
-                         r".{0,60}[.:])\s*(\d\.)?\s*$", re.I)
+                         r".{0,60}[.:])\s*(\d\.)?\s*$|^\W*(the )?following\b", re.I)
 
 
 _ITEM = re.compile(rf"\s*(>\s*)?([{BULLETS}\-–*o]\s|\(?\d{{1,2}}[.)]\s|\(?[a-z][.)]\s)")  # "> * " in Markdown quotes
@@ -387,7 +389,7 @@ def extend_list_intros(chosen: list[Candidate], hits: list[Hit], following=None,
                      if a >= (c.end if quoted_to is None else quoted_to - chunk.start)]
             start, end = (c.start, c.end) if quoted_to is None else (None, None)
             consumed, stopped = (c.end if quoted_to is None else quoted_to - chunk.start), False
-            for a, b in spans:
+            for k, (a, b) in enumerate(spans):
                 piece = text[a:b]
                 furniture = _footnote(piece, seen) or (running is not None and running(chunk, piece))
                 if in_note and (furniture or not _is_item(piece)):
@@ -404,8 +406,14 @@ def extend_list_intros(chosen: list[Candidate], hits: list[Hit], following=None,
                     in_note, consumed = 1, b
                     continue
                 in_note = 0
-                if budget <= 0 or not (_is_item(piece) or _LIST_INTRO.search(piece)) or _CAPTION.match(piece) \
-                        or (start is not None and b - start > 2 * MAX_QUOTE_CHARS) or _starts_other_list(piece, c.text):
+                # one sentence between the announcement and its first item ("The following are
+                # suggested technical focus areas … These skills may be acquired by various
+                # stakeholders as relevant to them. * Software Reusable components …") belongs to it
+                aside = (budget == max_items and quoted_to is None and k + 1 < len(spans) and not _is_item(piece)
+                         and _is_item(text[spans[k + 1][0]:spans[k + 1][1]]))
+                if budget <= 0 or not (_is_item(piece) or _LIST_INTRO.search(piece) or aside) or _CAPTION.match(piece) \
+                        or (start is not None and b - start > 2 * MAX_QUOTE_CHARS) \
+                        or (_starts_other_list(piece, c.text) and not aside):
                     stopped = True
                     break
                 start = a if start is None else start

@@ -31,6 +31,30 @@ def test_a_list_that_runs_into_the_next_passage_is_quoted_from_both():
     assert "Each dimension" not in " ".join(q.text for q in quotes)  # the list ended there
 
 
+@pytest.mark.parametrize("follows, quoted", [
+    # GovStack playbook (rc-02): the announcement opens with "The following", and a sentence on the
+    # skills stands between it and the first item
+    ("These skills may be acquired by various stakeholders as relevant to them. \n\n* Software Reusable components "
+     "\n* Building Blocks / Lego bricks game \n* Open Source Solutions \n\nSuggested non-technical focus areas "
+     "are many.", "* Open Source Solutions"),
+    # a second sentence that is no item ends it: the list is not this announcement's
+    ("These skills may be acquired by various stakeholders. They take time to learn. \n* Software Reusable components",
+     None),
+])
+def test_an_announcement_brings_its_items_past_one_sentence_between(follows, quoted):
+    text = ("The following are suggested technical focus areas that are recommended for the implementation of the "
+            "GovStack Approach. " + follows)
+    hits = [Hit(chunk=Chunk(chunk_id="g", doc_id="g", path="g.md", title="GovStack", text=text, start=0, end=len(text),
+                            page_start=None, page_end=None), score=1.0)]
+    intro = next(c for c in candidates(hits) if c.text.startswith("The following"))
+    quote = " ".join(q.text for q in extend_list_intros([intro], hits))
+    if quoted:
+        assert quote.startswith("The following") and quote.rstrip().endswith(quoted), quote
+        assert "non-technical" not in quote
+    else:
+        assert "Software" not in quote and "learn" not in quote, quote
+
+
 def test_overlapping_passages_do_not_quote_a_sentence_twice():
     a, b = chunk(0, len(DOC), "a"), chunk(DOC.index("4. Cross"), len(DOC), "b")
     hits = [Hit(chunk=a, score=1.0), Hit(chunk=b, score=0.5)]
