@@ -204,7 +204,9 @@ class Assistant:
     def look_closer(self, query: Query, hits: list[Hit], scored: list[compose.Candidate]) -> list[compose.Candidate]:
         """`scored` again, the best sentences in the question's language now scored by their own
         meaning too (multilingual-e5, each encoded alone), not only by their passage's: before a
-        question is refused as weak (AnswerPolicy.closer_look_below). Sentences compared across
+        question is refused as weak (AnswerPolicy.closer_look_below). A sentence whose own meaning
+        is below the meaning floor may lose by it, never gain ("How do vaccines train the immune
+        system?" reached "The German Advanced IT Training System"). Sentences compared across
         languages already are: they keep their scores."""
         ml, p = self._meaning_encoder(), self.policy
         same = [c for c in scored if not c.cross]
@@ -215,6 +217,9 @@ class Assistant:
         share = p.closer_look_share
         meaning = {(c.hit_rank, c.start): (1 - share) * hits[c.hit_rank].similarity + share * float(s)
                    for c, s in zip(same, own)}
+        for c, s in zip(same, own):  # a sentence not about what is asked (below the meaning floor) gains nothing
+            if float(s) < p.refuse_unrelated_below:
+                meaning[(c.hit_rank, c.start)] = min(meaning[(c.hit_rank, c.start)], hits[c.hit_rank].similarity)
         looked = [c for c in compose.candidates(hits) if (c.hit_rank, c.start) in meaning]
         rescored = compose.score_candidates(looked, np.array([meaning[(c.hit_rank, c.start)] for c in looked]),
                                             query.term_weights, [False] * len(looked), query.kind, p)

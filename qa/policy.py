@@ -83,9 +83,10 @@ class AnswerPolicy:
     # meaning becomes `closer_look_share` of their own similarity and the rest their passage's.
     # bench/fit_policy.py over 23 sets (626 questions), thresholds unchanged: 0.744 → 0.748;
     # refitted with it (0, 0.2 … 0.35) and held out by document 0.732 → 0.741 (seed-after-1205b
-    # 6 → 8 of 13); 20 everyday questions outside the fit: refused 18 → 17. p50 unchanged
-    # (reports-dev 12 ms), p95 56 ms (bench/results/policy.md). Only questions that would
-    # otherwise be weak pay for it; 0 turns it off.
+    # 6 → 8 of 13). A sentence whose own meaning is below `refuse_unrelated_below` gains nothing by
+    # it: 20 everyday questions outside the fit stay refused 18 of 20 (17 without that). p50
+    # unchanged (reports-dev 12 ms), p95 56 ms (bench/results/policy.md). Only questions that
+    # would otherwise be weak pay for it; 0 turns it off.
     closer_look_below: float = 0.25
     closer_look_budget: int = 512
     closer_look_share: float = 0.5

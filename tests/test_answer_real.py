@@ -106,12 +106,23 @@ def test_a_sentence_that_says_what_is_asked_is_looked_at_closely_before_refusing
     # it was too weak (0.12) and the question was refused
     q = "What system was supposed to link 21 data networks?"
     d = seed_assistant.ask(q)
-    assert not d.refused and "Comprehensive Information System" in d.text.split("[1]")[0], d.text
+    assert not d.refused and "Comprehensive Information System" in d.text, d.text
     policy = dataclasses.replace(seed_assistant.policy, closer_look_below=0.0)
     quick = Assistant(seed_assistant.index, dataclasses.replace(seed_assistant.settings, policy=policy))
     assert quick.ask(q).refused
     # looked at closely, what the seed reports do not say stays refused
     assert seed_assistant.ask("Which private company built Korea's government intranet?").refused
+    # and a sentence not about what is asked gains nothing by the closer look; the bullet does
+    a = seed_assistant
+    for question, gains in (("How do vaccines train the immune system?", False), (q, True)):
+        query = a.retriever.prepare(question, None, None)
+        hits = a.retriever.search(query, a.settings.top_k)
+        first = {(c.hit_rank, c.start): c.score for c in a.score_sentences(query, hits)}
+        looked = a.look_closer(query, hits, a.score_sentences(query, hits))
+        raised = [c.text for c in looked if c.score > first[(c.hit_rank, c.start)] + 1e-9]
+        assert bool(raised) is gains, (question, raised)
+        if gains:
+            assert any("Comprehensive Information System" in t for t in raised)
 
 
 def test_follow_up_uses_the_previous_turn(seed_assistant):
