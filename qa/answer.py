@@ -249,9 +249,10 @@ def merge_adjacent(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
 
 
 # "… the following lessons can be drawn:", "It consists of five sections: …"; or a sentence that opens
-# with "The following" ("The following are suggested technical focus areas that are recommended …")
+# with "The following" ("The following are suggested technical focus areas that are recommended …";
+# not "Following the crisis, …")
 _LIST_INTRO = re.compile(r"(:|\b(following|as follows|these|include|includes|consists of|comprise|comprises)\b"
-                         r".{0,60}[.:])\s*(\d\.)?\s*$|^\W*(the )?following\b", re.I)
+                         r".{0,60}[.:])\s*(\d\.)?\s*$|^\W*the following\b", re.I)
 
 
 _ITEM = re.compile(rf"\s*(>\s*)?([{BULLETS}\-–*o]\s|\(?\d{{1,2}}[.)]\s|\(?[a-z][.)]\s)")  # "> * " in Markdown quotes
