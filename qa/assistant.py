@@ -134,13 +134,14 @@ class Assistant:
         hits = _kept(hits, top_k, self.settings.passages_returned)
         t1 = time.perf_counter()
         scored = self.score_sentences(query, hits[:top_k])
+        own: dict[tuple[int, int], float] = {}  # sentences' own meaning, once encoded for this question
         if scored and scored[0].score < self.policy.closer_look_below:
-            scored = self.look_closer(query, hits[:top_k], scored)
+            scored = self.look_closer(query, hits[:top_k], scored, own)
         measured: list[float | None] = []  # the meaning, once the judge asks for it (after its cheaper checks)
 
         def meaning() -> float | None:
             if not measured:
-                measured.append(self.best_meaning(query, hits[:top_k], scored))
+                measured.append(self.best_meaning(query, hits[:top_k], scored, own))
             return measured[0]
         refusal = judge(query, hits[:top_k], scored, self.policy, self.language_of, self.running_lines,
                         self.short_names, meaning)
@@ -164,7 +165,8 @@ class Assistant:
                       strength=scored[0].score if scored else 0.0, meaning=measured[0] if measured else None, query=query,
                       scored=tuple(scored))
 
-    def best_meaning(self, query: Query, hits: list[Hit], scored: list[compose.Candidate]) -> float | None:
+    def best_meaning(self, query: Query, hits: list[Hit], scored: list[compose.Candidate],
+                     own: dict | None = None) -> float | None:
         """How close what was found comes to what the question asks, by meaning alone (0-1; the
         judge's floor, AnswerPolicy.refuse_unrelated_below): the best passage's similarity or,
         where that falls below the floor, the best of the first sentences if higher, each encoded
@@ -173,7 +175,7 @@ class Assistant:
         passage = self.passage_meaning(query, hits)
         if passage is None or passage >= self.policy.refuse_unrelated_below:
             return passage
-        sentence = self.sentence_meaning(query, hits, scored)
+        sentence = self.sentence_meaning(query, hits, scored, own)
         return passage if sentence is None else max(passage, sentence)
 
     def _meaning_encoder(self):
@@ -189,42 +191,51 @@ class Assistant:
         gaps = np.array([p.gap(query.lang, self.language_of(h.chunk)) for h in hits])
         return float(np.max(ml.calibrated(raw + gaps)))
 
-    def sentence_meaning(self, query: Query, hits: list[Hit], scored: list[compose.Candidate]) -> float | None:
+    def sentence_meaning(self, query: Query, hits: list[Hit], scored: list[compose.Candidate],
+                         own: dict | None = None) -> float | None:
         """The best similarity of the first `meaning_sentences` scored sentences, each encoded on
         its own (an English sentence is otherwise scored by its passage's similarity), with the
-        language gap added back."""
+        language gap added back. `own`: (passage rank, start) → own meaning of the sentences
+        already encoded for this question (look_closer): not encoded twice."""
         ml, p = self._meaning_encoder(), self.policy
         if ml is None or not scored or query.vectors.ml is None or not p.meaning_sentences:
             return None
+        own = {} if own is None else own
         top = scored[:p.meaning_sentences]
-        vectors = ml.encode_sentences([c.text for c in top], p.sentence_tokens)
-        gaps = np.array([p.gap(query.lang, self.language_of(hits[c.hit_rank].chunk)) for c in top])
-        return float(np.max(ml.calibrated(vectors @ query.vectors.ml + gaps)))
+        new = [c for c in top if (c.hit_rank, c.start) not in own]
+        if new:
+            gaps = np.array([p.gap(query.lang, self.language_of(hits[c.hit_rank].chunk)) for c in new])
+            sims = ml.calibrated(ml.encode_sentences([c.text for c in new], p.sentence_tokens) @ query.vectors.ml + gaps)
+            own.update({(c.hit_rank, c.start): float(s) for c, s in zip(new, sims)})
+        return max(own[(c.hit_rank, c.start)] for c in top)
 
-    def look_closer(self, query: Query, hits: list[Hit], scored: list[compose.Candidate]) -> list[compose.Candidate]:
+    def look_closer(self, query: Query, hits: list[Hit], scored: list[compose.Candidate],
+                    own: dict | None = None) -> list[compose.Candidate]:
         """`scored` again, the best sentences in the question's language now scored by their own
         meaning too (multilingual-e5, each encoded alone), not only by their passage's: before a
         question is refused as weak (AnswerPolicy.closer_look_below). A sentence whose own meaning
         is below the meaning floor may lose by it, never gain ("How do vaccines train the immune
         system?" reached "The German Advanced IT Training System"). Sentences compared across
-        languages already are: they keep their scores."""
+        languages already are: they keep their scores. `own` gains each encoded sentence's own
+        meaning, keyed (passage rank, start)."""
         ml, p = self._meaning_encoder(), self.policy
         same = [c for c in scored if not c.cross]
         if ml is None or query.vectors.ml is None or not same:
             return scored
         same = same[:within_budget([c.text for c in same], ml.count_tokens, p.sentence_tokens, p.closer_look_budget)]
-        own = ml.calibrated(ml.encode_sentences([c.text for c in same], p.sentence_tokens) @ query.vectors.ml)
-        share = p.closer_look_share
-        meaning = {(c.hit_rank, c.start): (1 - share) * hits[c.hit_rank].similarity + share * float(s)
-                   for c, s in zip(same, own)}
-        for c, s in zip(same, own):  # a sentence not about what is asked (below the meaning floor) gains nothing
-            if float(s) < p.refuse_unrelated_below:
-                meaning[(c.hit_rank, c.start)] = min(meaning[(c.hit_rank, c.start)], hits[c.hit_rank].similarity)
-        looked = [c for c in compose.candidates(hits) if (c.hit_rank, c.start) in meaning]
-        rescored = compose.score_candidates(looked, np.array([meaning[(c.hit_rank, c.start)] for c in looked]),
-                                            query.term_weights, [False] * len(looked), query.kind, p)
-        rest = [c for c in scored if (c.hit_rank, c.start) not in meaning]
-        return sorted(rescored + rest, key=lambda c: -c.score)
+        sims = ml.calibrated(ml.encode_sentences([c.text for c in same], p.sentence_tokens) @ query.vectors.ml)
+        meaning = []
+        for c, s in zip(same, map(float, sims)):
+            if own is not None:
+                own[(c.hit_rank, c.start)] = s
+            first = hits[c.hit_rank].similarity
+            mixed = (1 - p.closer_look_share) * first + p.closer_look_share * s
+            # a sentence not about what is asked (below the meaning floor) gains nothing
+            meaning.append(mixed if s >= p.refuse_unrelated_below else min(mixed, first))
+        rescored = compose.score_candidates(same, np.array(meaning), query.term_weights, [False] * len(same),
+                                            query.kind, p)
+        looked = {(c.hit_rank, c.start) for c in same}
+        return sorted(rescored + [c for c in scored if (c.hit_rank, c.start) not in looked], key=lambda c: -c.score)
 
     def score_sentences(self, query: Query, hits: list[Hit]) -> list[compose.Candidate]:
         """The sentences of the passages an answer draws on, scored, best first.

@@ -149,8 +149,10 @@ _MONEY_Q = re.compile(r"\bhow much\b.*\b(spend|spent|cost|costs|invest\w*|paid|p
                       r"예산|비용|chi phí|ngân sách", re.I)
 
 # a year may run into a Korean or Chinese word ("1998년에", "1998年"): no \b there, only no digit or Latin letter
-_YEAR = re.compile(rf"(?<![0-9A-Za-z])(1[89]\d\d|20\d\d)(?![0-9])|['‘’]\d\d\b|\b({'|'.join(MONTHS)})\b", re.I)
-_YEAR_ALONE = re.compile(r"(?<![0-9A-Za-z.,])(1[89]\d\d|20\d\d)(?![0-9]|[.,]\d)")
+_YEAR_DIGITS = r"(1[89]\d\d|20\d\d)"
+_YEAR = re.compile(rf"(?<![0-9A-Za-z]){_YEAR_DIGITS}(?![0-9])|['‘’]\d\d\b|\b({'|'.join(MONTHS)})\b", re.I)
+# a year that is not part of a larger number or a date ("2,023", "2009.07.07"): no count
+_YEAR_ALONE = re.compile(rf"(?<![0-9A-Za-z.,]){_YEAR_DIGITS}(?![0-9]|[.,]\d)")
 _NUMBER = re.compile(rf"\d|\b({'|'.join(NUMBER_WORDS + QUANTITY_WORDS)})\b", re.I)
 _MONEY = re.compile(rf"[{CURRENCY_SIGNS}]|\b({'|'.join(CURRENCY_WORDS)})\b", re.I)
 
