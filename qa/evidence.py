@@ -63,7 +63,7 @@ def haystack(chunk: Chunk) -> str:
     return fold_text(indexed_text(chunk) + "\n" + Path(chunk.path).stem.replace("-", " ").replace("_", " "))
 
 
-def _present(term: str, hay: str, joined: str, meant: ShortNames | None = None) -> bool:
+def present(term: str, hay: str, joined: str, meant: ShortNames | None = None) -> bool:
     """Lenient on purpose: "Korean" matches "Korea" (shared 5-letter prefix), "Businesslink"
     matches "Business Link", "South Korea" matches "Republic of Korea" and, where the reports
     mean South Korea by it, "Korea" (text/countries.py); "4.0" must appear as written."""
@@ -111,7 +111,7 @@ def missing_terms(terms: list[str], chunks: list[Chunk], meant: ShortNames | Non
     a short name several share (text/countries.py)."""
     hay = "\n".join(haystack(c) for c in chunks)
     joined = re.sub(r"[\s-]+", "", hay)
-    return [t for t in terms if not _present(t, hay, joined, meant)]
+    return [t for t in terms if not present(t, hay, joined, meant)]
 
 
 

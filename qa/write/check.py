@@ -13,7 +13,7 @@ from typing import Iterator, NamedTuple
 import numpy as np
 
 from ..answer import asks, coverage
-from ..evidence import _present
+from ..evidence import present
 from ..chunk import NOT_AFTER_ABBREVIATION, sentence_spans
 from ..lexical import fold_text
 from ..text import countries
@@ -116,7 +116,7 @@ def looping(sentence: str, times: int = 3) -> bool:
     return bool(grams) and max(grams.count(g) for g in set(grams)) >= times
 
 
-def numbers(text: str) -> list[str]:
+def stated_numbers(text: str) -> list[str]:
     """The numbers a sentence states, as digits ("1,000" → "1000"; "2.5" stays)."""
     out = []
     for n in _NUMBER.findall(text):
@@ -172,7 +172,7 @@ def has_amount(value: float, hay: str) -> bool:
 def has_number(n: str, hay: str) -> bool:
     plain = hay.replace(",", "")
     return re.search(rf"(?<![\d.]){re.escape(n)}(?![\d]|\.\d)", plain) is not None or \
-        (re.fullmatch(r"(19|20)\d\d", n) is not None and _present(n, hay, ""))
+        (re.fullmatch(r"(19|20)\d\d", n) is not None and present(n, hay, ""))
 
 
 class Fact(NamedTuple):
@@ -190,7 +190,7 @@ def facts(text: str, same_language: bool) -> list[Fact]:
         if power is not None:
             scaled += [Fact(m.group(0).strip(), "amount", v) for v in values]
             rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]  # its digits are checked by value
-    return ([Fact(n, "number") for n in numbers(rest)] + scaled
+    return ([Fact(n, "number") for n in stated_numbers(rest)] + scaled
             + [Fact(n, "name") for n in names(text, same_language)])
 
 
@@ -202,7 +202,7 @@ def missing_facts(stated: list[Fact], text: str) -> tuple[str, ...]:
     def held(f: Fact) -> bool:
         if f.kind == "amount":
             return has_amount(f.value, text)
-        return has_number(f.text, hay) if f.kind == "number" else _present(f.text, hay, joined)
+        return has_number(f.text, hay) if f.kind == "number" else present(f.text, hay, joined)
     return tuple(f.text for f in stated if not held(f))
 
 
@@ -278,7 +278,7 @@ class SupportChecker:
             sims = self.meaning_weight * sims + (1 - self.meaning_weight) * share
         stated = facts(sentence, self.same_language)
         named = countries.named_in(sentence, self.lang) if self.lang and self.lang != "en" else []
-        holds = [not missing_facts(stated, t) and all(_present(c, h, "") for c in named)
+        holds = [not missing_facts(stated, t) and all(present(c, h, "") for c in named)
                  for t, h in zip(self._fact_texts, self._country_texts)]
         order = [int(i) for i in np.argsort(-np.asarray(sims), kind="stable")]
         best = next((i for i in order if holds[i] and not self._pairs[i]), None)
@@ -287,5 +287,5 @@ class SupportChecker:
         if best is None:  # what the closest source sentence lacks
             first = order[0]
             return Support(sentence, self.sources[first], 0.0, missing_facts(stated, self._fact_texts[first])
-                           + tuple(c for c in named if not _present(c, self._country_texts[first], "")))
+                           + tuple(c for c in named if not present(c, self._country_texts[first], "")))
         return Support(sentence, self.sources[best], float(sims[best]))
