@@ -401,3 +401,26 @@ def test_a_country_a_sentence_names_in_its_own_language_must_be_the_sources(seed
     assert not korea.missing and korea.score >= a.policy.support_min, korea
     estonia = checker.check(said.format("l'Estonie"))
     assert estonia.score == 0 and estonia.missing == ("Estonie",), estonia
+
+
+@pytest.mark.parametrize("written, missing, shown", [
+    # sb-11: a Spanish answer right but for an acronym the model made up
+    ("El sistema de identificación que permitió integrar las bases de datos en Corea fue el Residence "
+     "Registration Number (NIT).", ("NIT",),
+     "El sistema de identificación que permitió integrar las bases de datos en Corea fue el Residence "
+     "Registration Number."),
+    # only the aside that holds what is missing goes; the others are the source's words
+    ("The Ministry of Information and Communication (MIC) and the agency (NIAX) gave support.", ("NIAX",),
+     "The Ministry of Information and Communication (MIC) and the agency gave support."),
+    # an invented figure outside any aside: nothing to cut, the sentence is dropped as before
+    ("The Fund spent 987 billion won (1998).", ("987",), "The Fund spent 987 billion won (1998)."),
+])
+def test_an_aside_holding_what_no_source_states_is_cut_from_the_sentence(written, missing, shown):
+    from qa.write.check import without_asides
+    assert without_asides(written, missing) == shown
+
+
+def test_a_sentence_supported_but_for_its_invented_acronym_is_shown_without_it(write):
+    ans = write(f"{TRUE[:-1]} (IPFX). [1]")
+    assert ans.mode == "generative" and ans.text.startswith(TRUE) and "IPFX" not in ans.text
+    assert ans.unsupported == ()

@@ -108,6 +108,16 @@ def statement(sentence: str) -> str:
     return sentence[2:] if sentence.startswith("- ") else sentence
 
 
+def without_asides(sentence: str, missing: tuple[str, ...]) -> str:
+    """`sentence` without the parenthesised asides that hold a name or number no source does: a
+    small model adds an acronym of its own ("the Residence Registration Number (NIT)") to a
+    sentence the sources otherwise support."""
+    def unsupported(m: re.Match) -> bool:
+        return any(x in m.group() for x in missing)
+    trimmed = re.sub(r"\s*[(（][^()（）]*[)）]", lambda m: "" if unsupported(m) else m.group(), sentence)
+    return re.sub(r"\s+([.,;:!?。])", r"\1", trimmed)
+
+
 def looping(sentence: str, times: int = 3) -> bool:
     """The same three words `times` times or more: the degenerate repetition small models fall
     into at temperature 0 ("el Sistema de Información Común, el Sistema de Información Común, …")."""

@@ -31,7 +31,7 @@ from .. import evidence
 from ..types import Answer
 from . import prompt
 from .backends import CUT_OFF, Backend, BackendError
-from .check import SupportChecker, ends_sentence, facts, missing_facts, sentences
+from .check import SupportChecker, ends_sentence, facts, missing_facts, sentences, without_asides
 from .queue import WriteQueue
 
 # a sentence is complete at its full stop, with any citation marks after it, once more text follows
@@ -177,6 +177,11 @@ class Writing:
             if _repeats(sentence, kept):
                 continue  # a small model restating its last sentence with one word changed
             support = checker.check(sentence)
+            if support.missing and without_asides(sentence, support.missing) != sentence:
+                trimmed = without_asides(sentence, support.missing)
+                again = checker.check(trimmed)
+                if again.source is not None and again.score >= a.policy.support_min:
+                    sentence, support = trimmed, again  # only its aside was unsupported
             if support.source is None or support.score < a.policy.support_min:
                 dropped.append(sentence)
                 continue
