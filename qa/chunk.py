@@ -20,7 +20,7 @@ MIN_SECTION_TOKENS = 24  # a window this short continues past a heading (a headi
 # Sentence ends: . ! ? (and CJK 。！？) followed by space, or a line break before a bullet/capital,
 # or a blank line. Abbreviations like "e.g." or "No. 3" are kept together by the lowercase/digit check.
 # not after abbreviations ("e.g. Belgium", "No. 30", "Fig. 2") or list numbers ("indicators: 1. User")
-NOT_AFTER_ABBREVIATION = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bNo\.)(?<!\bno\.)(?<!\bvs\.)(?<!\bal\.)(?<!\bFig\.)(?<!\bp\.)(?<!\bpp\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bArt\.)(?<![\s(:]\d\.)(?<![\s(:]\d\d\.)"
+NOT_AFTER_ABBREVIATION = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bNo\.)(?<!\bno\.)(?<!\bvs\.)(?<!\bal\.)(?<!\bFig\.)(?<!\bp\.)(?<!\bpp\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bArt\.)(?<!\bGov\.)(?<![\s(:]\d\.)(?<![\s(:]\d\d\.)"
 _SENT_END = re.compile(
     r"(?<=[.!?。！？])" + NOT_AFTER_ABBREVIATION + r"[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9가-힣\u3040-\u30ff\u4e00-\u9fff•·▪–\-*])"
     r"|(?<=[.!?。！？:;])" + NOT_AFTER_ABBREVIATION + r"\s*\n+"

@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from qa.chunk import chunk_document, find_headings, join_chunks, sentence_spans, whitespace_counter
@@ -66,6 +67,19 @@ def test_sentences_split_on_punctuation_and_short_lines():
     assert "The e-Government of Korea is cited." in got
     assert got[-1] == "It grew fast!"
 
+
+
+@pytest.mark.parametrize("text, sentences", [
+    # the seed's ODA study writes "e-Gov. ODA" twelve times: the abbreviation ends no sentence
+    ("First, by clearly organizing current status and contents of Korea’s e-Gov. ODA, it is expected that the "
+     "findings of the research would play a role. Also, it can suggest direction.",
+     ["First, by clearly organizing current status and contents of Korea’s e-Gov. ODA, it is expected that the "
+      "findings of the research would play a role.", "Also, it can suggest direction."]),
+    ("3) Improvement Plan of e-Gov. ODA. Use of existing IT ODA and linking to e-Gov. ODA.",
+     ["3) Improvement Plan of e-Gov. ODA.", "Use of existing IT ODA and linking to e-Gov. ODA."]),
+])
+def test_an_abbreviation_ends_no_sentence(text, sentences):
+    assert [text[s:e] for s, e in sentence_spans(text)] == sentences
 
 
 def test_a_sentence_wrapping_onto_the_next_printed_line_stays_whole():
