@@ -424,3 +424,22 @@ def test_a_sentence_supported_but_for_its_invented_acronym_is_shown_without_it(w
     ans = write(f"{TRUE[:-1]} (IPFX). [1]")
     assert ans.mode == "generative" and ans.text.startswith(TRUE) and "IPFX" not in ans.text
     assert ans.unsupported == ()
+
+
+UNPOG_QUESTION = ("Under which body should a specialized committee for e-Government aid be formed, according to "
+                  "the UNPOG study?")
+
+
+def test_an_acronym_of_the_question_may_be_repeated_where_the_source_passage_names_it(write):
+    """sd-01: "According to the UNPOG study, …" stands on a sentence of the UNPOG study that does
+    not repeat the acronym; said of another report's sentence, it is left out."""
+    right = ("According to the UNPOG study, a specialized committee for e-Government aid should be formed under "
+             "the Office of Prime Minister’s National Information Strategy Committee.")
+    ans = write(f"{right} [1]", question=UNPOG_QUESTION)
+    assert ans.mode == "generative" and ans.text.startswith(right)
+    assert "UNPOG" not in _cited(ans, "According to the UNPOG").quote
+    other = "the Special Committee on E-Government should be able to build a consensus."  # the Lessons Learned page
+    ans = write(f"{right} [1] According to the UNPOG study, {other} [2]", question=UNPOG_QUESTION)
+    assert ans.unsupported == (f"According to the UNPOG study, {other}",)
+    ans = write(f"{right} [1] {other[0].upper()}{other[1:]} [2]", question=UNPOG_QUESTION)
+    assert ans.unsupported == ()  # the same sentence, not said of the UNPOG study

@@ -249,10 +249,14 @@ class SupportChecker:
     """Scores written sentences against the source sentences of one answer's excerpts."""
 
     def __init__(self, embedder, excerpts, same_language: bool, term_weights=None, meaning_weight: float = 1.0,
-                 floor: float = 0.45, lang: str | None = None):
+                 floor: float = 0.45, lang: str | None = None, asked: tuple[str, ...] = ()):
         """`term_weights(sentence) → {term: weight}` (the index's IDF): in the sources' language a
         sentence's support is `meaning_weight` × meaning + the rest × the share of its terms the
-        source holds, as an extractive answer's sentences are scored; across languages, meaning."""
+        source holds, as an extractive answer's sentences are scored; across languages, meaning.
+        `asked`: acronyms and coded names of the question ("UNPOG"): a sentence that repeats one
+        ("According to the UNPOG study, …") may stand on a source sentence without it, where the
+        passage of that sentence names it (not another report: "El estudio de UNPOG recomienda …"
+        stood on the success factors of another report)."""
         self.embedder, self.same_language = embedder, same_language
         self.term_weights = term_weights if same_language else None
         self.meaning_weight, self.floor = meaning_weight, floor  # floor: AnswerPolicy.support_min
@@ -260,7 +264,9 @@ class SupportChecker:
         # what a sentence's names and numbers are looked for in: its source, and the title of the
         # report the writer read it under ("[1] OECD Digital Government Index 2019:"), from which
         # a sentence may name the report or its year
-        self._fact_texts = [f"{excerpts[s.excerpt].hit.shown.title or ''}\n{s.text}" for s in self.sources]
+        held = [" ".join(n for n in asked if not missing_facts([Fact(n, "name")], e.hit.shown.text)) for e in excerpts]
+        self._fact_texts = [f"{excerpts[s.excerpt].hit.shown.title or ''}\n{s.text}\n{held[s.excerpt]}"
+                            for s in self.sources]
         # a country the sentence names in its own language (its names in other languages are not
         # spelled alike, so `names` cannot check them) must be one the excerpt it stands on, or its
         # report, names: "Estonya'nın … belgesinin yazarı Barbara Ubaldi" stood on an OECD report's
