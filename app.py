@@ -17,7 +17,7 @@ import streamlit as st
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 from qa.briefing import briefing_docx, briefing_markdown  # noqa: E402
-from qa.display import readable  # noqa: E402
+from qa.display import readable, source_label  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.feedback import FeedbackStore  # noqa: E402
 from qa.published import corpus_file, page_link  # noqa: E402
@@ -116,12 +116,7 @@ def show_sources(ans, manifest: dict, key: str):
     passages = {h.chunk.chunk_id: h.shown for h in ans.hits}  # the cited chunk with its neighbour
     passages.update({h.shown.chunk_id: h.shown for h in ans.hits})  # a written answer cites the passage
     for c in ans.citations:
-        where = f" — page {c.pages[0]}" if c.pages else ""
-        if c.page_labels and c.pages and c.page_labels[0] != str(c.pages[0]):
-            where += f" (printed {c.page_labels[0]})"
-        if c.ocr:
-            where += " (OCR text)"
-        with st.expander(f"[{c.n}] {c.title}{where}"):
+        with st.expander(source_label(c, plain)):
             chunk = passages.get(c.chunk_id)
             st.markdown(highlighted_passage(chunk.text, c.quote) if chunk else plain(c.quote))
             st.caption(f"{c.path}" + (f", PDF page {c.pages[0]}" if c.pages else ""))

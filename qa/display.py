@@ -13,3 +13,20 @@ _SYMBOL_FONT_GLYPH = re.compile("[\uf020-\uf0ff]")
 def readable(text: str) -> str:
     """`text` with symbol-font glyphs shown as a bullet; nothing else changes."""
     return _SYMBOL_FONT_GLYPH.sub("•", text)
+
+
+def source_label(c, escape=lambda text: text, words: int = 8) -> str:
+    """A source's one line, shown before it is opened: its number, its report and where in it —
+    the page, or in a file without pages the quote's first words (the five sources of one web
+    page all read "Lessons Learned" otherwise). `escape`: applied to what the report wrote."""
+    if c.pages:
+        where = f" — page {c.pages[0]}"
+        if c.page_labels and c.page_labels[0] != str(c.pages[0]):
+            where += f" (printed {c.page_labels[0]})"
+    else:
+        quote = readable(" ".join(c.quote.split()))
+        opening = " ".join(quote.split()[:words])
+        if opening != quote:
+            opening = opening.rstrip(".,;:") + "…"
+        where = f" — “{opening}”" if quote else ""
+    return f"[{c.n}] {escape(c.title + where)}" + (" (OCR text)" if c.ocr else "")

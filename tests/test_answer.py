@@ -298,3 +298,26 @@ def test_a_footnote_is_known_by_its_marker_above(line, above, is_note):
 def test_a_statement_is_a_sentence_that_says_something(piece, statement):
     from qa.answer import _is_statement
     assert _is_statement(piece) is statement
+
+
+@pytest.mark.parametrize("pages, labels, quote, label", [
+    ([12], None, "The index ranges from 0 to 1.", "[2] Report — page 12"),
+    ([12], ["x"], "The index ranges from 0 to 1.", "[2] Report — page 12 (printed x)"),
+    # a web page or Markdown file has no pages: the quote's opening tells its sources apart
+    (None, None, "4) Residence Registration Number as a national identification system is also critical.",
+     "[2] Report — “4) Residence Registration Number as a national identification…”"),
+    (None, None, "Political leadership is imperative.", "[2] Report — “Political leadership is imperative.”"),
+])
+def test_a_source_is_labelled_by_its_page_or_the_opening_of_its_quote(pages, labels, quote, label):
+    from qa.display import source_label
+    from qa.types import Citation
+    c = Citation(n=2, path="r.md", title="Report", pages=pages, quote=quote, chunk_id="c", page_labels=labels)
+    assert source_label(c) == label
+
+
+def test_a_label_cut_after_a_full_stop_reads_as_one_ellipsis():
+    from qa.display import source_label
+    from qa.types import Citation
+    c = Citation(n=2, path="r.txt", title="Lessons Learned", pages=None, chunk_id="c",
+                 quote="The integration of different systems requires inter-agency collaboration. Inter-agency tension")
+    assert source_label(c) == "[2] Lessons Learned — “The integration of different systems requires inter-agency collaboration…”"
