@@ -71,7 +71,8 @@ def _is_statement(piece: str) -> bool:
     if re.search(r"#{2,}[A-Z0-9_]", piece):
         return False  # template markup left in a saved web page ("##3D_LAYER##"): not to quote
     alpha = [w for w in words if w[:1].isalpha()]
-    if alpha and sum(w[0].isupper() for w in alpha) > 0.6 * len(alpha):
+    cased = [w for w in alpha if w[0].isupper() or w[0].islower()]  # Hangul and Han have no case
+    if cased and len(cased) > 0.5 * len(alpha) and sum(w[0].isupper() for w in cased) > 0.6 * len(cased):
         return False  # Title Case: a heading, a keyword list, a menu — not a statement
     return len(words) >= 12 or (len(words) >= 5 and piece.rstrip()[-1] in ".!?。:;)")
 

@@ -294,6 +294,11 @@ def test_a_footnote_is_known_by_its_marker_above(line, above, is_note):
     ("Is there a clear implementation roadmap with milestones and responsibilities?", False),
     ("How can the differences between these countries be understood and explained?", False),
     ("OURdata Index: Overall Ranking, 2017", False),
+    # the seed's web page: its title and the site's menu in Korean, which has no capitals to count
+    ("UNPOG : Study on Proliferation of Korea's e-Government System to International Community 페이스북 트위터 "
+     "유튜브 블로그 RSS", False),
+    # a Korean sentence naming acronyms is still a statement
+    ("표준프레임워크 실행환경은 아파치 2.0 라이선스를 준수하며 OECD EU 기준에 따라 변경은 허용되지 않습니다.", True),
 ])
 def test_a_statement_is_a_sentence_that_says_something(piece, statement):
     from qa.answer import _is_statement
