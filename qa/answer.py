@@ -38,6 +38,11 @@ class Candidate:
     statement: bool = True  # False: a heading, table row or slide line
     cross: bool = False  # in another language than the question
 
+    @property
+    def at(self) -> tuple[int, int]:
+        """Where the sentence is: (passage rank, start); the same sentence however it is scored."""
+        return self.hit_rank, self.start
+
 
 def coverage(weights: dict[str, float], text: str) -> float:
     """IDF-weighted share of the question's terms present in `text`."""
@@ -222,9 +227,8 @@ def restates(sentence: str, question: str, new_terms: int = 1) -> bool:
     """Whether `sentence` says little the question does not: at most `new_terms` of its index
     terms are not the question's ("The first FIFA World Cup was held in Uruguay in 1930." for
     "Why was the first World Cup held in Uruguay in 1930?")."""
-    asked = set(tokenize(question))
-    own = set(tokenize(sentence))
-    return bool(own) and len(own - asked) <= new_terms
+    own = _terms(sentence)
+    return bool(own) and len(own - _terms(question)) <= new_terms
 
 
 def merge_adjacent(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:

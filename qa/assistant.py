@@ -202,10 +202,10 @@ class Assistant:
             return None
         own = {} if own is None else own
         top = scored[:p.meaning_sentences]
-        new = [c for c in top if (c.hit_rank, c.start) not in own]
+        new = [c for c in top if c.at not in own]
         if new:
-            own.update({(c.hit_rank, c.start): float(s) for c, s in zip(new, self.own_meaning(ml, query, hits, new))})
-        return max(own[(c.hit_rank, c.start)] for c in top)
+            own.update({c.at: float(s) for c, s in zip(new, self.own_meaning(ml, query, hits, new))})
+        return max(own[c.at] for c in top)
 
     def look_closer(self, query: Query, hits: list[Hit], scored: list[compose.Candidate],
                     own: dict | None = None) -> list[compose.Candidate]:
@@ -224,15 +224,15 @@ class Assistant:
         meaning = []
         for c, s in zip(same, map(float, self.own_meaning(ml, query, hits, same))):
             if own is not None:
-                own[(c.hit_rank, c.start)] = s
+                own[c.at] = s
             first = hits[c.hit_rank].similarity
             mixed = (1 - p.closer_look_share) * first + p.closer_look_share * s
             # a sentence not about what is asked (below the meaning floor) gains nothing
             meaning.append(mixed if s >= p.refuse_unrelated_below else min(mixed, first))
         rescored = compose.score_candidates(same, np.array(meaning), query.term_weights, [False] * len(same),
                                             query.kind, p)
-        looked = {(c.hit_rank, c.start) for c in same}
-        return sorted(rescored + [c for c in scored if (c.hit_rank, c.start) not in looked], key=lambda c: -c.score)
+        looked = {c.at for c in same}
+        return sorted(rescored + [c for c in scored if c.at not in looked], key=lambda c: -c.score)
 
     def own_meaning(self, ml, query: Query, hits: list[Hit], sentences: list[compose.Candidate]) -> np.ndarray:
         """Each sentence encoded on its own by `ml` (~6 ms a sentence), its similarity to the

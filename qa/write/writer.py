@@ -182,8 +182,8 @@ class Writing:
             if _repeats(sentence, kept):
                 continue  # a small model restating its last sentence with one word changed
             support = checker.check(sentence)
-            if support.missing and without_asides(sentence, support.missing) != sentence:
-                trimmed = without_asides(sentence, support.missing)
+            trimmed = without_asides(sentence, support.missing) if support.missing else sentence
+            if trimmed != sentence:
                 again = checker.check(trimmed)
                 if again.source is not None and again.score >= a.policy.support_min:
                     sentence, support = trimmed, again  # only its aside was unsupported
