@@ -443,3 +443,27 @@ def test_an_acronym_of_the_question_may_be_repeated_where_the_source_passage_nam
     assert ans.unsupported == (f"According to the UNPOG study, {other}",)
     ans = write(f"{right} [1] {other[0].upper()}{other[1:]} [2]", question=UNPOG_QUESTION)
     assert ans.unsupported == ()  # the same sentence, not said of the UNPOG study
+
+
+@pytest.mark.parametrize("passage, shown", [
+    # uk-digital-efficiency-report-2012.md, Figure 6: a Markdown table, its rule dropped
+    ("breakdown of the sources of savings.\nSource | Estimated % of total saving\n------ | ------\n"
+     "78% | Staff costs\n12% | Accommodation\n7% | Printing & postage",
+     "breakdown of the sources of savings.\nSource | Estimated % of total saving\n78% | Staff costs\n"
+     "12% | Accommodation\n7% | Printing & postage"),
+    # the same report's list, its items wrapped
+    ("in the following areas:\n\n*  total employment costs of those providing the\nservice, including training\n"
+     "*  estate and accommodation",
+     "in the following areas:\n* total employment costs of those providing the service, including training\n"
+     "* estate and accommodation"),
+    # a PDF's wrapped prose (OECD OURdata methodology): one line
+    ("Each pillar of the Index (data availability, data accessibility, and government support for data reuse) has \n"
+     "three sub-pillars",
+     "Each pillar of the Index (data availability, data accessibility, and government support for data reuse) has "
+     "three sub-pillars"),
+    ("1. The method most used in the benchmark exercise is Mystery Shopping.\n2. Automated tools",
+     "1. The method most used in the benchmark exercise is Mystery Shopping.\n2. Automated tools"),
+])
+def test_the_writer_reads_list_items_and_table_rows_on_lines_of_their_own(passage, shown):
+    from qa.write.prompt import layout
+    assert layout(passage) == shown
