@@ -67,6 +67,9 @@ class AnswerPolicy:
     kind_bonus: float = 0.05  # a sentence holding the kind of answer asked for (a year for "when")
     next_margin: float = 0.15  # the sentence after the best joins if it scores within this of the best
     other_margin: float = 0.2  # any other sentence joins (and may hold the asked kind) within this of the best
+    # Sentences a quoted answer quotes at most, and a written answer shows (list items aside; the
+    # prompt asks for one to four): over 24 sets (247 questions) on the same model output, capping
+    # the written ones kept 194 right and citation precision 0.873 → 0.877 (written.md).
     max_answer_sentences: int = 4
     max_answer_words: int = 130  # further sentences join only while the answer stays under this
     # Sentences compared with a question across languages are encoded at question time: their

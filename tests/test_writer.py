@@ -88,8 +88,8 @@ def test_a_quoted_sentence_the_writer_left_out_or_stripped_of_its_names_follows_
     first = " ".join(quoted.citations[0].quote.split())  # "… by the Ministry of Information and Communication (MIC) …"
     ans = write(f"{TRUE} [1]")  # rests on that sentence, without its MIC and NIA
     assert ans.text.startswith(TRUE) and f"“{first}”" in ans.text
-    cit = [c for c in ans.citations if " ".join(c.quote.split()) == first][-1]  # [1] cites it too
-    assert f"“{first}” [{cit.n}]" in ans.text
+    cit, = [c for c in ans.citations if " ".join(c.quote.split()) == first]  # one source, one number
+    assert f"{TRUE} [{cit.n}]" in ans.text and f"“{first}” [{cit.n}]" in ans.text
     whole = write(f"{TRUE[:-1]}, with technical support from the MIC and the NIA; Korea now fosters its IT "
                   "industry. [1]")
     assert not whole.unsupported and f"“{first}”" not in whole.text  # all its names said: not repeated
@@ -208,6 +208,21 @@ def test_a_sentence_stuck_in_a_loop_is_left_out(write):
     ans = write(f"{TRUE} [1] {looping} [1]")
     assert "Informatization Promotion Fund" in ans.text and "Common Information System" not in ans.text
     assert ans.unsupported == (looping,)
+
+
+def test_a_written_answer_shows_at_most_four_statements_as_the_prompt_asks(write):
+    """Six sentences the passages all say: four are shown, none is reported unsupported."""
+    from qa.write.check import source_sentences
+    from qa.write.prompt import excerpts
+    question = "Why do agencies resist integrating their systems?"
+    quoted = write.assistant.ask(question)
+    said = [" ".join(s.text.split()) for s in source_sentences(excerpts(list(quoted.hits), list(quoted.scored), 3, 100))]
+    said = list(dict.fromkeys(s for s in said if s.endswith(".") and ". " not in s and 8 <= len(s.split()) <= 40))[:6]
+    assert len(said) == 6
+    ans = write(" ".join(f"{s} [1]" for s in said), question=question)
+    written = [line for line in ans.text.splitlines() if not line.startswith("“")]
+    assert sum(len(re.findall(r"\[\d+\]", line)) for line in written) == 4 and ans.unsupported == ()
+    assert said[3] in ans.text and said[4] not in " ".join(written)
 
 
 def test_a_written_list_stays_a_list_and_its_numbering_is_not_taken_for_a_fact(write):

@@ -181,6 +181,8 @@ class Writing:
         for sentence in sentences(text):
             if _repeats(sentence, kept):
                 continue  # a small model restating its last sentence with one word changed
+            if not sentence.startswith("- ") and state.statements() >= a.policy.max_answer_sentences:
+                continue  # the "one to four short sentences" asked for: a fifth ran on to what else the passages said
             support = checker.check(sentence)
             trimmed = without_asides(sentence, support.missing) if support.missing else sentence
             if trimmed != sentence:
@@ -215,9 +217,25 @@ class _State:
     number_of: dict = dataclasses.field(default_factory=dict)  # (excerpt, start) → citation number
     sources: list = dataclasses.field(default_factory=list)  # the source sentence of each kept sentence
 
+    def statements(self) -> int:
+        """Written sentences shown so far, list items and quotes not counted."""
+        return sum(not k.lstrip("\n").startswith(("- ", "“")) for k in self.kept)
+
     def quote(self, citation) -> str:
-        """Show `citation`'s sentence verbatim, in quotes, on a line of its own; the line shown."""
-        self.citations.append(citation)
+        """Show `citation`'s sentence verbatim, in quotes, on a line of its own; the line shown.
+        Where a written sentence already cites this sentence (one holds the other), the quote
+        follows under that number, the citation widened to the longer of the two: one source, one
+        number (a French sentence spelling a name its own way had [1], and its source as a quote [2])."""
+        new = " ".join(citation.quote.split())
+        for k, cited in enumerate(self.citations):
+            old = " ".join(cited.quote.split())
+            if new in old or old in new:
+                if len(new) > len(old):
+                    self.citations[k] = dataclasses.replace(citation, n=cited.n, support=cited.support)
+                citation = self.citations[k]
+                break
+        else:
+            self.citations.append(citation)
         self.kept.append(("\n" if self.kept else "") + f"“{' '.join(citation.quote.split())}” [{citation.n}]")
         return self.kept[-1]
 
