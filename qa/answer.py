@@ -372,6 +372,18 @@ def _starts_other_list(piece: str, intro: str) -> bool:
     return not (counted and set(tokenize(counted.group(1))) & set(tokenize(piece)))
 
 
+def _list_ends(piece: str, intro: str, aside: bool, budget: int, quoted_chars: int) -> bool:
+    """Whether `piece` ends the list `intro` announced: no items left in the budget, a numbered
+    caption, a quote grown too long, or a piece that is neither an item nor a further
+    announcement, or that starts another list; an `aside` (the one sentence between an
+    announcement and its first item) goes on."""
+    if budget <= 0 or _CAPTION.match(piece) or quoted_chars > 2 * MAX_QUOTE_CHARS:
+        return True
+    if aside:
+        return False
+    return not (_is_item(piece) or _LIST_INTRO.search(piece)) or _starts_other_list(piece, intro)
+
+
 def extend_list_intros(chosen: list[Candidate], hits: list[Hit], following=None, running=None,
                        max_items: int = 16, max_note_pieces: int = 8) -> list[Candidate]:
     """A sentence that announces a list ("... the following lessons can be drawn:") says little
@@ -417,9 +429,7 @@ def extend_list_intros(chosen: list[Candidate], hits: list[Hit], following=None,
                 # stakeholders as relevant to them. * Software Reusable components …") belongs to it
                 aside = (budget == max_items and quoted_to is None and k + 1 < len(spans) and not _is_item(piece)
                          and _is_item(text[spans[k + 1][0]:spans[k + 1][1]]))
-                if budget <= 0 or not (_is_item(piece) or _LIST_INTRO.search(piece) or aside) or _CAPTION.match(piece) \
-                        or (start is not None and b - start > 2 * MAX_QUOTE_CHARS) \
-                        or (_starts_other_list(piece, c.text) and not aside):
+                if _list_ends(piece, c.text, aside, budget, 0 if start is None else b - start):
                     stopped = True
                     break
                 start = a if start is None else start

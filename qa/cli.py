@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .config import Settings
-from .display import readable
+from .display import page_place, readable
 from .errors import QAError
 
 DEFAULT_INDEX = "index/seed"
@@ -170,9 +170,7 @@ def _print_sources(ans, manifest: dict | None) -> None:
     for c in ans.citations:
         where = ""
         if c.pages:
-            where = f", p. {'-'.join(str(p) for p in sorted({c.pages[0], c.pages[-1]}))}"
-            if c.page_labels and c.page_labels != [str(p) for p in c.pages]:
-                where += f" (printed {c.page_labels[0]})"
+            where = f", p. {page_place(c)}"
             if c.ocr:
                 where += ", OCR text: check the wording against the scan"
         click.echo(f"[{c.n}] {c.title} ({c.path}{where})")

@@ -308,6 +308,8 @@ def test_a_statement_is_a_sentence_that_says_something(piece, statement):
 @pytest.mark.parametrize("pages, labels, quote, label", [
     ([12], None, "The index ranges from 0 to 1.", "[2] Report — page 12"),
     ([12], ["x"], "The index ranges from 0 to 1.", "[2] Report — page 12 (printed x)"),
+    ([12, 13], ["10", "11"], "The index ranges from 0 to 1.", "[2] Report — pages 12-13 (printed 10)"),
+    ([12, 13], ["12", "13"], "The index ranges from 0 to 1.", "[2] Report — pages 12-13"),
     # a web page or Markdown file has no pages: the quote's opening tells its sources apart
     (None, None, "4) Residence Registration Number as a national identification system is also critical.",
      "[2] Report — “4) Residence Registration Number as a national identification…”"),
