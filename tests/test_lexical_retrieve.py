@@ -74,6 +74,13 @@ def test_a_passage_covers_the_question_terms_of_all_its_chunks():
     ("Como a Coreia financiou os seus projetos de governo eletrónico?", "pt"),
     ("Budget du projet G4C ?", "fr"),  # the fast mode says English, but not surely: the full one is asked
     ("Digital ID adoption rates", "en"),  # the fast mode says French: the full one is asked
+    # what a question quotes or names in the reports' English is not its language
+    ("¿Qué es un «Parallel Gateway» según el glosario de GovStack?", "es"),
+    ("¿Cómo funciona el “Mystery Shopping” del eGovernment Benchmark?", "es"),
+    ("«Digital by Default» 원칙이란 무엇인가요?", "ko"),
+    ("What does \"assisted digital\" mean?", "en"),
+    # its own words too few to tell without the names: all of it decides
+    ("Apa tujuan utama makalah OECD tentang OURdata Index 2017?", "id"),
 ])
 def test_the_language_of_a_question(text, lang):
     assert language.detect(text) == lang
