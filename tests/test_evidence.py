@@ -183,6 +183,18 @@ def test_countries_are_found_in_the_words_of_the_questions_language(question, la
     assert named_in(question, lang) == named
 
 
+@pytest.mark.parametrize("english, codes", [
+    ("Who is the author of the new digital government architecture report in Spain?", {"ES"}),  # ml-11's translation
+    ("How did South Korea and Estonia fund e-Government?", {"KR", "EE"}),
+    ("How did Korea fund e-Government?", set()),  # a short form two countries share
+    ("What does the UK Government Digital Strategy say?", set()),  # initials ISO does not list
+    ("How is Spanish spoken in government services?", set()),  # a word that begins like a country
+])
+def test_the_countries_an_english_translation_names(english, codes):
+    from qa.text.countries import named_in_english
+    assert named_in_english(english) == codes
+
+
 @pytest.mark.parametrize("term, text, missing", [
     ("Reino Unido", "82% of the UK population are currently online", []),  # by its English initials
     ("미국", "the level of such advanced nations as the USA and the UK in 1987", []),

@@ -174,6 +174,18 @@ def test_a_translation_that_adds_numbers_is_not_searched(write):
     assert "Searched in English" not in ans.notice
 
 
+def test_a_translation_that_loses_the_country_asked_about_is_not_searched(write):
+    """ml-11: the 1.5B model made "Estonya'nın …" "… in Spain?", whose search scored higher."""
+    french = "Comment la Corée du Sud a-t-elle financé ses premiers projets de gouvernement électronique ?"
+    asked = write.assistant.ask(french)
+    ans = write(["How did Japan fund its early e-Government projects?", "NO ANSWER"], question=french)
+    assert [h.chunk.chunk_id for h in ans.hits] == [h.chunk.chunk_id for h in asked.hits]
+    assert "Searched in English" not in ans.notice
+    ans = write(["How did South Korea fund its early e-Government projects?",
+                 "La Corée du Sud a financé son e-gouvernement par le Informatization Promotion Fund. [1]"], question=french)
+    assert "Searched in English as “How did South Korea fund" in ans.notice
+
+
 def test_an_english_search_that_finds_less_is_not_used(write):
     french = "Comment la Corée a-t-elle financé ses premiers projets de gouvernement électronique ?"
     asked = write.assistant.ask(french)

@@ -135,6 +135,14 @@ def named_in(question: str, lang: str) -> list[str]:
     return list(dict.fromkeys(name for _, name in sorted(found)))
 
 
+def named_in_english(text: str) -> set[str]:
+    """The codes of the countries an English text names by a full name ISO knows ("… in Spain?"
+    → {"ES"}); a short form several countries share ("Korea") is left out."""
+    folded, t = fold_text(text), _table()
+    return {code for name, code in t.code_of.items()
+            if name in folded and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)}
+
+
 def names(term: str, meant: Callable[[str], frozenset[str]] | None = None) -> tuple[str, ...]:
     """The folded names of the country `term` names, or (): its full names, and its short form
     unless that is shared and `meant(short form)` says the reports mean another country by it."""
