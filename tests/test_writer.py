@@ -165,33 +165,28 @@ def test_a_question_not_in_english_is_also_searched_in_english_and_answered_in_i
     assert f"Searched in English as “{QUESTION}”" in ans.notice
 
 
-def test_a_translation_that_adds_numbers_is_not_searched(write):
-    french = "Comment la Corée a-t-elle financé ses premiers projets de gouvernement électronique ?"
-    asked = write.assistant.ask(french)
-    ans = write(["How did Korea fund its early e-Government projects with 3.2 trillion won in 1995?", "NO ANSWER"],
-                question=french)
+FRENCH = "Comment la Corée a-t-elle financé ses premiers projets de gouvernement électronique ?"
+FRENCH_SOUTH = "Comment la Corée du Sud a-t-elle financé ses premiers projets de gouvernement électronique ?"
+
+
+@pytest.mark.parametrize("question, translation", [
+    (FRENCH, "How did Korea fund its early e-Government projects with 3.2 trillion won in 1995?"),  # adds numbers
+    # puts another country for the one named: the 1.5B model made "Estonya'nın …" "… in Spain?" (ml-11)
+    (FRENCH_SOUTH, "How did Japan fund its early e-Government projects?"),
+    (FRENCH, "Why do bananas grow best in tropical climates?"),  # its search finds less
+])
+def test_a_translation_that_is_not_one_or_finds_less_is_not_used(write, question, translation):
+    asked = write.assistant.ask(question)
+    ans = write([translation, "NO ANSWER"], question=question)
     assert [h.chunk.chunk_id for h in ans.hits] == [h.chunk.chunk_id for h in asked.hits]
     assert "Searched in English" not in ans.notice
 
 
-def test_a_translation_that_loses_the_country_asked_about_is_not_searched(write):
-    """ml-11: the 1.5B model made "Estonya'nın …" "… in Spain?", whose search scored higher."""
-    french = "Comment la Corée du Sud a-t-elle financé ses premiers projets de gouvernement électronique ?"
-    asked = write.assistant.ask(french)
-    ans = write(["How did Japan fund its early e-Government projects?", "NO ANSWER"], question=french)
-    assert [h.chunk.chunk_id for h in ans.hits] == [h.chunk.chunk_id for h in asked.hits]
-    assert "Searched in English" not in ans.notice
+def test_a_translation_naming_the_country_asked_about_is_searched(write):
     ans = write(["How did South Korea fund its early e-Government projects?",
-                 "La Corée du Sud a financé son e-gouvernement par le Informatization Promotion Fund. [1]"], question=french)
+                 "La Corée du Sud a financé son e-gouvernement par le Informatization Promotion Fund. [1]"],
+                question=FRENCH_SOUTH)
     assert "Searched in English as “How did South Korea fund" in ans.notice
-
-
-def test_an_english_search_that_finds_less_is_not_used(write):
-    french = "Comment la Corée a-t-elle financé ses premiers projets de gouvernement électronique ?"
-    asked = write.assistant.ask(french)
-    ans = write(["Why do bananas grow best in tropical climates?", "NO ANSWER"], question=french)
-    assert [h.chunk.chunk_id for h in ans.hits] == [h.chunk.chunk_id for h in asked.hits]
-    assert "Searched in English" not in ans.notice
 
 
 def test_a_server_error_gives_the_quoted_answer_with_a_notice(write):
