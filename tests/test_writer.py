@@ -327,6 +327,9 @@ def test_a_written_sentence_is_a_statement_or_a_list_item(written, shown):
       "of stakeholders are public institutions."]),
     ("Korea launched it in 2001. 82% of services were online. [1]", ["Korea launched it in 2001.", "82% of services were online."]),
     ("…les pensions, etc. Le gouvernement a payé. [1]", ["…les pensions, etc.", "Le gouvernement a payé."]),
+    # sc3-01: the model's "etc." before the years in brackets
+    ("It computerized civil service personnel, payments, pensions, etc. (1983-1986). [1]",
+     ["It computerized civil service personnel, payments, pensions, etc. (1983-1986)."]),
     ("Il a été lancé en 2001. À partir de 2002, tout était en ligne.", ["Il a été lancé en 2001.", "À partir de 2002, tout était en ligne."]),
 ])
 def test_a_written_sentence_ends_at_its_full_stop_not_at_an_abbreviation(written, shown):

@@ -39,10 +39,12 @@ def ends_sentence(before: str, after: str) -> bool:
     `after` being the text that follows: not after an abbreviation the reports' sentences are not
     split at either ("(p. 9)", "annex no. 1", chunk.py), nor before a word that starts in lower
     case ("pensions, etc. by the second stage"): the 1.5B model writes both, and a sentence cut
-    there is cited mid-way and its second half read as a list item."""
+    there is cited mid-way and its second half read as a list item. Nor before a bracket."""
     if not before.rstrip().endswith("."):
         return True
     nxt = _LEADING_MARKS.sub("", after)[:1]
+    if nxt in "(（":  # "… pensions, etc. (1983-1986)." goes on: its years alone were cited as a sentence (sc3-01)
+        return False
     return not nxt.islower() and _ENDS_PLAIN.search(before.rstrip()) is not None
 
 
