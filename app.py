@@ -259,6 +259,11 @@ def show_written(turn: int, ans):
 
 def show_answer(turn: int, t: dict):
     written, quoted = t.get("written"), t["answer"]
+    if written is not None and written.refused and not quoted.refused:
+        show_refusal(written, f"w{turn}")  # the writer found no answer where the evidence was weak too
+        with st.expander("What the quoted answer had found"):
+            show_quoted(turn, quoted)
+        return
     if written is not None and written.mode == "generative":
         show_written(turn, written)
         if written.notice:
@@ -313,7 +318,8 @@ if question:
             st.rerun()  # shown again whole: the written answer with its sources, the quotes folded
 
 if not kiosk and st.session_state.turns:  # rendered last, so it includes the answer just given
-    answers = [t["written"] if t.get("written") is not None and t["written"].mode == "generative" else t["answer"]
+    answers = [t["written"] if t.get("written") is not None and (t["written"].mode == "generative"
+                                                                 or t["written"].refused) else t["answer"]
                for t in st.session_state.turns]
     with export_slot.container():
         # made on click: building the Word file on every rerun cost most of a rerun's CPU

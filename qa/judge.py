@@ -25,7 +25,7 @@ KIND_WORDS = {"year": "a date or year", "money": "an amount of money", "number":
 
 @dataclass(frozen=True)
 class Refusal:
-    code: str  # 'nothing' | 'weak' | 'unrelated' | 'missing' | 'kind'
+    code: str  # 'nothing' | 'weak' | 'unrelated' | 'missing' | 'kind' | 'writer'
     reason: str  # one sentence the user reads
 
     def __str__(self) -> str:
@@ -120,6 +120,16 @@ def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
     if closeness is not None and closeness < policy.refuse_unrelated_below:
         return Refusal("unrelated", f"No passage found is about what the question asks (closest in meaning "
                                     f"{closeness:.2f}, below {policy.refuse_unrelated_below:.2f}).")
+    return None
+
+
+def judge_writer_found_none(strength: float, policy: AnswerPolicy) -> Refusal | None:
+    """The writer, shown the passages the judge let through, found no answer in them: a second
+    reader's "no" refuses the question where the evidence was weak too (below
+    `refuse_with_writer_below`); above it the quoted answer stands (writer.py)."""
+    if strength < policy.refuse_with_writer_below:
+        return Refusal("writer", f"The writer found no answer in the closest passages, and they match the question "
+                                 f"only weakly (evidence {strength:.2f}, below {policy.refuse_with_writer_below:.2f}).")
     return None
 
 

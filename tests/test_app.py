@@ -150,3 +150,19 @@ def test_a_written_answer_appears_with_its_sources_and_the_quotes_below(app_env,
     assert any("Written by server" in c.value for c in at.caption)
     assert any("left out" in c.value for c in at.caption)
     assert any(e.label.startswith("The reports' own words") for e in at.expander)
+
+
+def test_a_writer_refusal_shows_the_reason_and_keeps_the_quotes_folded(app_env, monkeypatch):
+    from tests.stub_llm import Stub, stub_server
+    monkeypatch.delenv("QA_WRITE")
+    with stub_server() as url:
+        monkeypatch.setenv("QA_LLM_URL", url)
+        Stub.script("NO ANSWER")
+        at = start()
+        # the judge lets it through on weak evidence (tests/test_writer.py checks the strength)
+        at.chat_input[0].set_value("What did the 1999 plan promise office workers to raise their "
+                                   "information literacy?").run()
+        assert not at.exception
+    assert any("Not found in the reports" in w.value for w in at.warning)
+    assert any(c.value.startswith("Why: The writer found no answer") for c in at.caption)
+    assert any(e.label == "What the quoted answer had found" for e in at.expander)

@@ -78,9 +78,24 @@ def test_when_nothing_written_is_supported_the_quoted_answer_stands_with_a_notic
     assert "Nothing the writer wrote is supported" in ans.notice and ans.unsupported == (FALSE_NAME,)
 
 
-def test_the_writer_finding_no_answer_leaves_the_quoted_answer(write):
+def test_the_writer_finding_no_answer_leaves_the_quoted_answer_where_the_evidence_is_strong(write):
+    quoted = write.assistant.ask(QUESTION)
+    assert quoted.strength >= write.assistant.policy.refuse_with_writer_below
     ans = write("NO ANSWER")
     assert not ans.refused and ans.mode == "extractive" and "found no answer" in ans.notice
+
+
+def test_the_writer_finding_no_answer_where_the_evidence_is_weak_refuses_with_its_reason(write):
+    weak = "What did the 1999 plan promise office workers to raise their information literacy?"
+    quoted = write.assistant.ask(weak)
+    assert not quoted.refused and quoted.strength < write.assistant.policy.refuse_with_writer_below
+    ans = write("NO ANSWER", question=weak)
+    assert ans.refused and not ans.citations and ans.text.startswith("Not found in the reports")
+    assert "writer found no answer" in ans.refusal_reason and ans.passages and ans.suggestions
+    d = ans.to_dict()
+    assert d["refused"] and d["mode"] == "generative" and d["refusal_reason"] == ans.refusal_reason
+    # an empty reply is no "no": the quoted answer stands
+    assert not write("", question=weak).refused
 
 
 def test_a_quoted_sentence_the_writer_left_out_or_stripped_of_its_names_follows_verbatim(write):

@@ -9,9 +9,11 @@ writer did not stand on or whose numbers and coded names it left out, from the p
 on (the best one and those it cites): a 1.5B model paraphrases away the figure a question turns on
 (reports questions: accuracy 0.33 written alone, 0.60 so); then the next best-scoring sentence
 of those passages that neither answer holds (AnswerPolicy.writer_extra_quotes; 0.65).
-When the writer finds no answer, or nothing it wrote survives the check, the quoted answer
-stands with a notice: the judge had already found the evidence strong, and on 82 questions the
-writer's refusals were wrong 11 times and right twice (bench/results/written.md). When the
+When the writer finds no answer where the evidence is also weak (AnswerPolicy.
+refuse_with_writer_below), the question is refused: two readers agree. Otherwise, when it finds
+no answer or nothing it wrote survives the check, the quoted answer stands with a notice: the
+judge had found the evidence strong, and the writer's "no answer" alone was right 5 times of 10
+over 257 questions (bench/results/written.md). When the
 backend fails (unreachable, an error, too slow) the quoted answer stands, with a one-line notice.
 
 A question not in English is also searched in English, translated by the writer: the
@@ -30,7 +32,8 @@ from .. import answer as compose
 from .. import evidence
 from ..lexical import fold_text
 from ..text import countries
-from ..types import Answer
+from ..judge import judge_writer_found_none
+from ..types import Answer, by_passage
 from . import prompt
 from .backends import CUT_OFF, Backend, BackendError
 from .check import SupportChecker, ends_sentence, facts, missing_facts, names, sentences, without_asides
@@ -85,8 +88,15 @@ class Writing:
             timings["first_words"] = 1000 * self.first_words_s
         kept, dropped, written = state.kept, state.dropped, state.written
         if not kept:
-            why = ("The writer found no answer in these passages"
-                   if written.lstrip().upper().startswith(prompt.NO_ANSWER) or not sentences(written)
+            said_none = written.lstrip().upper().startswith(prompt.NO_ANSWER)
+            refusal = judge_writer_found_none(quoted.strength, policy) if said_none else None
+            if refusal is not None:
+                self.answer = dataclasses.replace(
+                    quoted, text=compose.refusal_text(list(quoted.hits)), citations=(), refused=True,
+                    refusal_reason=str(refusal), suggestions=tuple(compose.suggestions(by_passage(list(quoted.hits)))),
+                    mode="generative", writer=w.backend.name, timings_ms=timings)
+                return
+            why = ("The writer found no answer in these passages" if said_none or not sentences(written)
                    else "Nothing the writer wrote is supported by the passages found")
             self.answer = dataclasses.replace(quoted, notice=f"{why}; the quoted answer is shown.", timings_ms=timings,
                                               unsupported=tuple(dropped))
