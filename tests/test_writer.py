@@ -83,6 +83,7 @@ def test_the_writer_finding_no_answer_leaves_the_quoted_answer_where_the_evidenc
     assert quoted.strength >= write.assistant.policy.refuse_with_writer_below
     ans = write("NO ANSWER")
     assert not ans.refused and ans.mode == "extractive" and "found no answer" in ans.notice
+    assert "Only if the sources say nothing" in Stub.requests[-1]["body"]["messages"][0]["content"]
 
 
 def test_the_writer_finding_no_answer_where_the_evidence_is_weak_refuses_with_its_reason(write):
@@ -90,6 +91,9 @@ def test_the_writer_finding_no_answer_where_the_evidence_is_weak_refuses_with_it
     quoted = write.assistant.ask(weak)
     assert not quoted.refused and quoted.strength < write.assistant.policy.refuse_with_writer_below
     ans = write("NO ANSWER", question=weak)
+    # there the writer is asked to say so whenever the sources do not answer; elsewhere only
+    # when they say nothing on the subject (a "no" there would not refuse)
+    assert "If the sources do not answer the question" in Stub.requests[-1]["body"]["messages"][0]["content"]
     assert ans.refused and not ans.citations and ans.text.startswith("Not found in the reports")
     assert "writer found no answer" in ans.refusal_reason and ans.passages and ans.suggestions
     d = ans.to_dict()

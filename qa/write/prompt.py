@@ -23,6 +23,11 @@ SYSTEM = ("You help government officials. Answer the question from the numbered 
           "brackets, like [2]. Use only facts from the sources; copy names and numbers exactly. Only if the "
           "sources say nothing about the subject of the question, write: NO ANSWER")
 NO_ANSWER = "NO ANSWER"
+# Where the evidence is weak (AnswerPolicy.refuse_with_writer_below), a NO ANSWER refuses the
+# question (judge.judge_writer_found_none), so there the writer is asked to say it whenever the
+# sources do not answer.
+SYSTEM_WEAK = SYSTEM.replace("Only if the sources say nothing about the subject of the question, write: NO ANSWER",
+                             "If the sources do not answer the question, write: NO ANSWER")
 
 TRANSLATE = ("Translate the user's question into English. Keep names, acronyms, numbers and titles as they are. "
              "Reply with the English question only.")
@@ -107,9 +112,9 @@ def layout(text: str) -> str:
     return "\n".join(lines)
 
 
-def messages(question: str, lang: str, parts: list[Excerpt]) -> list[dict]:
+def messages(question: str, lang: str, parts: list[Excerpt], weak: bool = False) -> list[dict]:
     sources = "\n\n".join(f"[{e.n}] {e.hit.shown.title}{_pages(e.hit)}:\n{layout(e.text)}" for e in parts)
-    return [{"role": "system", "content": SYSTEM.format(language=language.name(lang))},
+    return [{"role": "system", "content": (SYSTEM_WEAK if weak else SYSTEM).format(language=language.name(lang))},
             {"role": "user", "content": f"Question: {question}\n\nSources:\n{sources}\n\nQuestion: {question}\n"
                                         f"Answer in {language.name(lang)}:"}]
 

@@ -10,7 +10,8 @@ on (the best one and those it cites): a 1.5B model paraphrases away the figure a
 (reports questions: accuracy 0.33 written alone, 0.60 so); then the next best-scoring sentence
 of those passages that neither answer holds (AnswerPolicy.writer_extra_quotes; 0.65).
 When the writer finds no answer where the evidence is also weak (AnswerPolicy.
-refuse_with_writer_below), the question is refused: two readers agree. Otherwise, when it finds
+refuse_with_writer_below; there the prompt asks for NO ANSWER whenever the sources do not
+answer), the question is refused: two readers agree. Otherwise, when it finds
 no answer or nothing it wrote survives the check, the quoted answer stands with a notice: the
 judge had found the evidence strong, and the writer's "no answer" alone was right 5 times of 10
 over 257 questions (bench/results/written.md). When the
@@ -112,7 +113,8 @@ class Writing:
 
     def _write(self, w, query, parts, checker, policy, state) -> Iterator[str]:
         t0, buffer = self.started, ""  # first words count the search in English too
-        for piece in w.backend.stream(prompt.messages(query.resolved, query.lang, parts), policy.writer_max_tokens):
+        weak = self.quoted.strength < policy.refuse_with_writer_below
+        for piece in w.backend.stream(prompt.messages(query.resolved, query.lang, parts, weak), policy.writer_max_tokens):
             if piece == CUT_OFF:  # stopped at the length limit: an unfinished "Le deuxième projet" claims nothing
                 if not _FINISHED.search(buffer):
                     buffer = ""
