@@ -34,7 +34,9 @@ class Replaying:
         CACHE.mkdir(parents=True, exist_ok=True)
 
     def stream(self, messages, max_tokens):
-        key = hashlib.sha256(json.dumps([messages, max_tokens, self.backend.name]).encode()).hexdigest()[:24]
+        options = getattr(self.backend, "options", None)  # further fields of the request change the reply
+        key = hashlib.sha256(json.dumps([messages, max_tokens, self.backend.name, *([options] if options else [])])
+                             .encode()).hexdigest()[:24]
         kept = CACHE / f"{key}.json"
         if kept.exists() and not self.fresh:
             self.replayed += 1

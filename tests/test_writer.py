@@ -307,15 +307,26 @@ def test_the_embedded_model_writes_checked_answers_in_the_question_language(seed
         pytest.skip("the 'writer' extra is not installed: pip install -e '.[writer]'")
     writer = Writer(seed_assistant, Embedded(say=lambda msg: None))
     docs = {p.name: " ".join(p.read_text(encoding="utf-8").split()) for p in (ROOT / "corpus").iterdir()}
+    written = {}
     for question, lang in [(QUESTION, "en"),
                            ("Comment la Corée a-t-elle financé ses projets d'e-gouvernement ?", "fr")]:
-        ans = writer.write(seed_assistant.ask(question))
+        ans = written[question] = writer.write(seed_assistant.ask(question))
         assert ans.mode == "generative" and not ans.refused, (question, ans.refusal_reason)
         assert detect(re.sub(r"“[^”]*”", "", ans.text)) == lang, ans.text  # its own words; quotes are the report's
         assert ans.citations
         for c in ans.citations:  # cited by us, verbatim, and supporting the sentence that cites it
             assert " ".join(c.quote.split()) in docs[c.path]
             assert c.support >= seed_assistant.policy.support_min
+    # asked again after another question, the same answer: nothing of the previous prompt is reused
+    assert writer.write(seed_assistant.ask(QUESTION)).text == written[QUESTION].text
+
+
+def test_further_request_fields_reach_the_server(stub_url):
+    from qa.write.backends import ChatEndpoint, Embedded
+    Stub.script("Korea funded it. [1]")
+    endpoint = ChatEndpoint(stub_url, options=Embedded.options)
+    assert "".join(endpoint.stream([{"role": "user", "content": "?"}], 20)).strip() == "Korea funded it. [1]"
+    assert Stub.requests[-1]["body"]["cache_prompt"] is False and Stub.requests[-1]["body"]["stream"] is True
 
 
 @pytest.mark.parametrize("written, shown", [

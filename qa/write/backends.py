@@ -45,7 +45,8 @@ class ChatEndpoint:
     for the first words, `total_s` for the whole answer, each read at most `first_token_s`."""
 
     def __init__(self, url: str, model: str = "", api_key: str = "", name: str = "",
-                 first_token_s: float = 45.0, total_s: float = 120.0, slots: int = 4):
+                 first_token_s: float = 45.0, total_s: float = 120.0, slots: int = 4, options: dict | None = None):
+        self.options = dict(options or {})  # further fields of the request, for a server that knows them
         self.url = url.rstrip("/")
         if not self.url.endswith("/chat/completions"):
             self.url += "/chat/completions"
@@ -58,7 +59,7 @@ class ChatEndpoint:
         # a mild frequency penalty (OpenAI's, which Ollama, llama.cpp and vLLM take): greedy
         # decoding of a small model otherwise loops on a phrase
         body = {"messages": messages, "max_tokens": max_tokens, "temperature": 0.0, "frequency_penalty": 0.3,
-                "stream": True}
+                "stream": True, **self.options}
         if self.model:
             body["model"] = self.model
         headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
@@ -104,6 +105,11 @@ class Embedded:
     laptop's two cores a second one at once would halve the speed of both."""
 
     slots = 1
+    # cache_prompt off: llama.cpp would reuse the start of the previous prompt, and its answer to
+    # the same question then depended on what was asked before (sc-u2: "NO ANSWER" after another
+    # question, an invented sentence asked first). Now the same prompt gets the same answer, for
+    # ~1 s more before the first words (only the system prompt was shared; written.md).
+    options = {"cache_prompt": False}
 
     _lock = threading.Lock()
     _server = None
@@ -134,7 +140,8 @@ class Embedded:
                 p.cors_origins = "http://127.0.0.1"  # no web page may call it
                 Embedded._server = xlc.Server(p)
                 Embedded._endpoint = ChatEndpoint(Embedded._server.listening_address + "/v1", api_key=key,
-                                                  name=self.name, first_token_s=90, total_s=180)
+                                                  name=self.name, first_token_s=90, total_s=180,
+                                                  options=self.options)
             return Embedded._endpoint
 
     def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
