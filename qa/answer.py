@@ -22,7 +22,7 @@ from .evidence import has_answer_kind
 from .lexical import tokenize
 from .policy import AnswerPolicy
 from .text.lexicon import BULLETS, CAPTION_WORDS
-from .types import Chunk, Citation, Hit
+from .types import Chunk, Citation, Hit, by_passage
 
 MIN_SENTENCE_CHARS = 25
 MAX_QUOTE_CHARS = 600
@@ -501,6 +501,12 @@ def refusal_text(hits: list[Hit]) -> str:
         return "Not found in the reports: nothing in this index matches the question."
     return ("Not found in the reports: the indexed documents do not answer this question. "
             "The closest passages are listed below; they may help you rephrase it.")
+
+
+def refusal(hits: list[Hit]) -> tuple[str, list[str]]:
+    """A refusal's text and the questions its nearest passages can answer (the judge's refusal,
+    assistant.py, and the writer's, write/writer.py)."""
+    return refusal_text(hits), suggestions(by_passage(hits))
 
 
 def suggestions(hits: list[Hit], limit: int = 3) -> list[str]:

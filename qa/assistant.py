@@ -147,8 +147,7 @@ class Assistant:
                         self.short_names, meaning)
         suggested: list[str] = []
         if refusal:
-            text, citations = compose.refusal_text(hits), []
-            suggested = compose.suggestions(by_passage(hits))
+            (text, suggested), citations = compose.refusal(hits), []
         else:
             chosen = compose.select(scored, self.policy, query.resolved)
             chosen = compose.extend_list_intros(compose.extend_rows(chosen, hits), hits, self.following,

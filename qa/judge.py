@@ -123,11 +123,17 @@ def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
     return None
 
 
+def writer_no_refuses(strength: float, policy: AnswerPolicy) -> bool:
+    """Whether the writer's "no answer" refuses a question whose evidence is `strength`: only
+    where it is weak too (below `refuse_with_writer_below`); the writer's prompt says so."""
+    return strength < policy.refuse_with_writer_below
+
+
 def judge_writer_found_none(strength: float, policy: AnswerPolicy) -> Refusal | None:
     """The writer, shown the passages the judge let through, found no answer in them: a second
-    reader's "no" refuses the question where the evidence was weak too (below
-    `refuse_with_writer_below`); above it the quoted answer stands (writer.py)."""
-    if strength < policy.refuse_with_writer_below:
+    reader's "no" refuses the question where the evidence was weak too; above it the quoted
+    answer stands (writer.py)."""
+    if writer_no_refuses(strength, policy):
         return Refusal("writer", f"The writer found no answer in the closest passages, and they match the question "
                                  f"only weakly (evidence {strength:.2f}, below {policy.refuse_with_writer_below:.2f}).")
     return None

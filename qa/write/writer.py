@@ -33,8 +33,8 @@ from .. import answer as compose
 from .. import evidence
 from ..lexical import fold_text
 from ..text import countries
-from ..judge import judge_writer_found_none
-from ..types import Answer, by_passage
+from ..judge import judge_writer_found_none, writer_no_refuses
+from ..types import Answer
 from . import prompt
 from .backends import CUT_OFF, Backend, BackendError
 from .check import SupportChecker, ends_sentence, facts, missing_facts, names, sentences, without_asides
@@ -92,10 +92,10 @@ class Writing:
             said_none = written.lstrip().upper().startswith(prompt.NO_ANSWER)
             refusal = judge_writer_found_none(quoted.strength, policy) if said_none else None
             if refusal is not None:
-                self.answer = dataclasses.replace(
-                    quoted, text=compose.refusal_text(list(quoted.hits)), citations=(), refused=True,
-                    refusal_reason=str(refusal), suggestions=tuple(compose.suggestions(by_passage(list(quoted.hits)))),
-                    mode="generative", writer=w.backend.name, timings_ms=timings)
+                text, suggested = compose.refusal(list(quoted.hits))
+                self.answer = dataclasses.replace(quoted, text=text, citations=(), refused=True,
+                                                  refusal_reason=str(refusal), suggestions=tuple(suggested),
+                                                  mode="generative", writer=w.backend.name, timings_ms=timings)
                 return
             why = ("The writer found no answer in these passages" if said_none or not sentences(written)
                    else "Nothing the writer wrote is supported by the passages found")
@@ -113,7 +113,7 @@ class Writing:
 
     def _write(self, w, query, parts, checker, policy, state) -> Iterator[str]:
         t0, buffer = self.started, ""  # first words count the search in English too
-        weak = self.quoted.strength < policy.refuse_with_writer_below
+        weak = writer_no_refuses(self.quoted.strength, policy)  # there its "no" counts: asked to say it
         for piece in w.backend.stream(prompt.messages(query.resolved, query.lang, parts, weak), policy.writer_max_tokens):
             if piece == CUT_OFF:  # stopped at the length limit: an unfinished "Le deuxième projet" claims nothing
                 if not _FINISHED.search(buffer):
