@@ -110,6 +110,10 @@ class AnswerPolicy:
     # about the 10th percentile of the evidence of answered answerable questions (written.md).
     # Below it the writer is also asked to write NO ANSWER whenever the sources do not answer
     # (prompt.SYSTEM_WEAK): over 28 sets (266 questions) 215 → 216 right (st-u1 refused), none lost.
+    # Checked on the replies asked afresh with the prompt cache off (12 NO ANSWERs): unanswerable at
+    # 0.27-0.31 and 0.41-0.46, answerable at 0.33-0.66; 0.32 and 0.46 both +4 (0.46 trades two
+    # answerable questions quoted right for two everyday ones), held out by question +2 (folds pick
+    # 0.32 or 0.46); 0.32 stays: it refuses no answerable question (written.md, 2026-12-06 stop 32).
     refuse_with_writer_below: float = 0.32
     writer_passages: int = 3  # passages the writer reads (prompt ~600 tokens: first words ≤ 15 s)
     writer_words_per_passage: int = 100
