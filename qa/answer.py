@@ -21,7 +21,7 @@ from .chunk import HEADING_SEP, join_chunks, sentence_spans
 from .evidence import has_answer_kind
 from .lexical import tokenize
 from .policy import AnswerPolicy
-from .text.lexicon import BULLETS, CAPTION_WORDS
+from .text.lexicon import BULLETS, CAPTION_WORDS, TABLE_RULE
 from .types import Chunk, Citation, Hit, by_passage
 
 MIN_SENTENCE_CHARS = 25
@@ -448,6 +448,7 @@ def extend_list_intros(chosen: list[Candidate], hits: list[Hit], following=None,
     return out
 
 
+_TABLE_RULE = re.compile(TABLE_RULE)
 _CAPTION = re.compile(rf"\s*(?i:{'|'.join(map(re.escape, CAPTION_WORDS))})\s*\d")
 
 
@@ -468,7 +469,7 @@ def cite(chosen: list[Candidate], hits: list[Hit], page_labels: dict[str, list[s
     for c in chosen:
         n = len(citations) + 1
         citations.append(citation(n, hits[c.hit_rank].chunk, c.text, page_labels, ocr_pages))
-        sentence = _one_line_per_item(c.text)
+        sentence = one_line_per_item(c.text)
         parts.append(f"{sentence} [{n}]")
     text = parts[0] if parts else ""
     for prev, part in zip(parts, parts[1:]):  # a quoted list stands on lines of its own
@@ -487,10 +488,17 @@ def citation(n: int, chunk: Chunk, quote: str, page_labels: dict[str, list[str]]
                     chunk_id=chunk.chunk_id, page_labels=pl, ocr=ocr, support=support)
 
 
-def _one_line_per_item(quote: str) -> str:
-    """The quote with its whitespace collapsed; a list keeps one item per line, so it reads as
-    a list (the words and their order are the passage's)."""
+_TABLE_ROW = re.compile(r"\s*\|.*\|\s*$")  # a Markdown table's row: "| 46% | Online and … |"
+
+
+def one_line_per_item(quote: str) -> str:
+    """The quote as it is shown: its whitespace collapsed; a list keeps one item per line and a
+    Markdown table one row per line, without its rule of dashes, so each reads as what it is
+    (the words and their order are the passage's). Joined, "| Percentage of UK adult population
+    | Completed digital transactions | | ---- | ---- | | 46% | Online and …" (tl-01)."""
     lines = [" ".join(ln.split()) for ln in quote.splitlines() if ln.strip()]
+    if sum(1 for ln in lines if _TABLE_ROW.match(ln)) >= 2:
+        return "\n".join(ln for ln in lines if not _TABLE_RULE.fullmatch(ln))
     if sum(1 for ln in lines if _ITEM.match(ln)) >= 3:
         return "\n".join(lines)
     return " ".join(lines)

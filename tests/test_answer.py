@@ -107,6 +107,31 @@ def test_a_quoted_list_keeps_one_item_per_line():
     assert citations[0].quote == quotes[0].text  # the citation keeps the passage's own text
 
 
+@pytest.mark.parametrize("quote, shown", [
+    # uk-government-digital-strategy-2012.md, Figure 3 (tl-01): one row per line, the rule dropped
+    ("| Percentage of UK adult population | Completed digital transactions            |\n"
+     "| --------------------------------- | ------------------------------------------|\n"
+     "| 46%  | Online and have used a government transaction online                   |\n"
+     "| 8%   | Online and have accessed government information online                 |",
+     "| Percentage of UK adult population | Completed digital transactions |\n"
+     "| 46% | Online and have used a government transaction online |\n"
+     "| 8% | Online and have accessed government information online |"),
+    # the GovStack playbook's competence table, the quote cut inside its first row (tl-05)
+    ("The following are the relevant e-competencies for this phase.\n| Relevant e-Competencies | Stakeholders Involved |\n"
+     "| ---------------------------------------------- | ----------------------- |\n| D.1.",
+     "The following are the relevant e-competencies for this phase.\n| Relevant e-Competencies | Stakeholders Involved |"
+     "\n| D.1."),
+    # a PDF's wrapped prose with a "|" inside a line stays one line
+    ("Digital Government Index 2019 | 23\nThe index comprises six dimensions.",
+     "Digital Government Index 2019 | 23 The index comprises six dimensions."),
+])
+def test_a_quoted_table_is_shown_one_row_per_line_without_its_rule(quote, shown):
+    from qa.answer import one_line_per_item
+    out = one_line_per_item(quote)
+    assert out == shown
+    assert [w for w in out.split() if set(w) - set("|-")] == [w for w in quote.split() if set(w) - set("|-")]
+
+
 def test_a_translation_of_the_answer_is_not_quoted_beside_it():
     en = "The GovStack initiative is led by the German ministry BMZ, GIZ, Estonia, the ITU and the Digital Impact Alliance."
     fr = "L'initiative GovStack est dirigée par le ministère allemand BMZ, la GIZ, l'Estonie, l'UIT et la Digital Impact Alliance."

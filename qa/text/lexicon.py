@@ -15,6 +15,8 @@ CJK_LETTERS = HANGUL + KANA_HAN
 # a list item is recognised, not here: it is also a word).
 BULLETS = "•·▪◦●○■□➢►"
 DASHES = "\\-–*"
+# A Markdown table's rule line ("---- | ----", "|:--|--:|"): no words, only where a table's header ends.
+TABLE_RULE = r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?"
 
 NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 QUANTITY_WORDS = ("dozen", "hundred", "thousand", "million", "billion", "half", "third", "quarter", "all", "none",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..chunk import sentence_spans
 from ..text import language
-from ..text.lexicon import BULLETS, DASHES
+from ..text.lexicon import BULLETS, DASHES, TABLE_RULE
 from ..types import Hit
 
 # Measured on the seed questions: "If the sources do not answer …, write NO ANSWER" made the 1.5B
@@ -93,7 +93,7 @@ def excerpts(hits: list[Hit], scored: list, passages: int, words: int) -> list[E
 
 # A line that starts a row of its own: a list item, or a table row ("78% | Staff costs")
 _ROW = re.compile(rf"([{BULLETS}{DASHES}]|\d{{1,2}}[.)])\s|\||.*\s\|\s")
-_TABLE_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")  # Markdown's "---- | ----"
+_TABLE_RULE = re.compile(TABLE_RULE)
 
 
 def layout(text: str) -> str:

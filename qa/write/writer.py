@@ -236,7 +236,8 @@ class _State:
         return sum(not k.lstrip("\n").startswith(("- ", "“")) for k in self.kept)
 
     def quote(self, citation) -> str:
-        """Show `citation`'s sentence verbatim, in quotes, on a line of its own; the line shown.
+        """Show `citation`'s sentence verbatim, in quotes, on a line of its own (a list or table
+        keeps its items' lines, as in the quoted answer); the line shown.
         Where a written sentence already cites this sentence (one holds the other), the quote
         follows under that number, the citation widened to the longer of the two: one source, one
         number (a French sentence spelling a name its own way had [1], and its source as a quote [2])."""
@@ -250,7 +251,7 @@ class _State:
                 break
         else:
             self.citations.append(citation)
-        self.kept.append(("\n" if self.kept else "") + f"“{' '.join(citation.quote.split())}” [{citation.n}]")
+        self.kept.append(("\n" if self.kept else "") + f"“{compose.one_line_per_item(citation.quote)}” [{citation.n}]")
         return self.kept[-1]
 
 
