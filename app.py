@@ -313,7 +313,9 @@ if question:
                                    f"Your written answer is queued: {ahead} being written before it. "
                                    "The quoted answer is below.")
                 writing = writer.stream(ans, on_wait=queued)
-                st.write_stream(writing)
+                # shown as it will stay: literal text, lines kept (st.write_stream reads Markdown, and a
+                # quoted "[link](/digital/…)" or "$" would flash as markup until the rerun)
+                st.write_stream(plain(piece).replace("\n", "  \n") for piece in writing)
             turn["written"], turn["answer"] = writing.answer, writing.quoted  # the quotes it rests on
             st.rerun()  # shown again whole: the written answer with its sources, the quotes folded
 
