@@ -320,9 +320,8 @@ if question:
             st.rerun()  # shown again whole: the written answer with its sources, the quotes folded
 
 if not kiosk and st.session_state.turns:  # rendered last, so it includes the answer just given
-    answers = [t["written"] if t.get("written") is not None and (t["written"].mode == "generative"
-                                                                 or t["written"].refused) else t["answer"]
-               for t in st.session_state.turns]
+    answers = [t["written"] if t.get("written") is not None and t["written"].mode == "generative" else t["answer"]
+               for t in st.session_state.turns]  # the writer's refusal is generative too
     with export_slot.container():
         # made on click: building the Word file on every rerun cost most of a rerun's CPU
         st.download_button("Export briefing (Word)", partial(briefing_docx, answers, chosen),
