@@ -448,7 +448,6 @@ def extend_list_intros(chosen: list[Candidate], hits: list[Hit], following=None,
     return out
 
 
-_TABLE_RULE = re.compile(TABLE_RULE)
 _CAPTION = re.compile(rf"\s*(?i:{'|'.join(map(re.escape, CAPTION_WORDS))})\s*\d")
 
 
@@ -498,7 +497,7 @@ def one_line_per_item(quote: str) -> str:
     | Completed digital transactions | | ---- | ---- | | 46% | Online and …" (tl-01)."""
     lines = [" ".join(ln.split()) for ln in quote.splitlines() if ln.strip()]
     if sum(1 for ln in lines if _TABLE_ROW.match(ln)) >= 2:
-        return "\n".join(ln for ln in lines if not _TABLE_RULE.fullmatch(ln))
+        return "\n".join(ln for ln in lines if not TABLE_RULE.fullmatch(ln))
     if sum(1 for ln in lines if _ITEM.match(ln)) >= 3:
         return "\n".join(lines)
     return " ".join(lines)

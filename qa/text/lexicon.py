@@ -6,6 +6,8 @@ copies drifted; a change here reaches every user. Changing a class that chunking
 """
 from __future__ import annotations
 
+import re
+
 # Scripts written without spaces between words (bigrams in BM25) and the sentence starts they allow.
 HANGUL = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
 KANA_HAN = "\u3040-\u30ff\u3400-\u9fff"
@@ -16,7 +18,7 @@ CJK_LETTERS = HANGUL + KANA_HAN
 BULLETS = "•·▪◦●○■□➢►"
 DASHES = "\\-–*"
 # A Markdown table's rule line ("---- | ----", "|:--|--:|"): no words, only where a table's header ends.
-TABLE_RULE = r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?"
+TABLE_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
 
 NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 QUANTITY_WORDS = ("dozen", "hundred", "thousand", "million", "billion", "half", "third", "quarter", "all", "none",

@@ -93,7 +93,6 @@ def excerpts(hits: list[Hit], scored: list, passages: int, words: int) -> list[E
 
 # A line that starts a row of its own: a list item, or a table row ("78% | Staff costs")
 _ROW = re.compile(rf"([{BULLETS}{DASHES}]|\d{{1,2}}[.)])\s|\||.*\s\|\s")
-_TABLE_RULE = re.compile(TABLE_RULE)
 
 
 def layout(text: str) -> str:
@@ -103,7 +102,7 @@ def layout(text: str) -> str:
     lines: list[str] = []
     for line in text.splitlines():
         line = " ".join(line.split())
-        if not line or _TABLE_RULE.fullmatch(line):
+        if not line or TABLE_RULE.fullmatch(line):
             continue
         if lines and not _ROW.match(line):
             lines[-1] += " " + line
