@@ -81,6 +81,14 @@ def test_a_passage_covers_the_question_terms_of_all_its_chunks():
     ("What does \"assisted digital\" mean?", "en"),
     # its own words too few to tell without the names: all of it decides
     ("Apa tujuan utama makalah OECD tentang OURdata Index 2017?", "id"),
+    # nor is a place it names: its own words decide, all of it only among the languages they leave open
+    ("How did Tanzania digitise?", "en"),  # taken for Swahili
+    ("Who funds Tanzania?", "en"),
+    ("Does Moldova use X-Road?", "en"),  # Romanian
+    ("How did Jakarta digitise?", "en"),  # Indonesian
+    ("Núi Kilimanjaro cao bao nhiêu?", "vi"),  # Swahili
+    ("Wie hat Tansania die Verwaltung digitalisiert?", "de"),  # its nouns are capitalised too
+    ("Comment le Kenya a-t-il financé la Stratégie ?", "fr"),
 ])
 def test_the_language_of_a_question(text, lang):
     assert language.detect(text) == lang

@@ -57,31 +57,40 @@ SURE_ENGLISH = 0.9
 
 # What a question quotes or names in the reports' words is not its language: a quoted term, a
 # CamelCase name, an acronym ("¿Qué es un «Parallel Gateway» según el glosario de GovStack?" was
-# taken for English, and answered in it)
+# taken for English, and answered in it), and a capitalised word after the first: a place alone
+# decides a short question's language ("How did Tanzania digitise?" was taken for Swahili, "Núi
+# Kilimanjaro cao bao nhiêu?" too, and written in it)
 _NAMED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|\b\w*[a-z]\w*[A-Z]\w*\b|\b[A-Z][A-Z0-9]+(?:-\w+)?\b|"
-                    r"(?<=\s)[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")  # and a run of capitalised words: "Digital Government Index"
+                    r"(?<=\s)[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")  # or a run of them: "Digital Government Index"
+OWN_LETTERS = 6  # fewer letters of a question's own words than this: all of it is judged
+OPEN_LANGUAGES = 3  # where its own words are too close to call, the languages they leave open
 
 
 def without_names(text: str) -> str:
     """`text` without what it quotes or names (_NAMED), where enough letters remain to tell."""
     rest = _NAMED.sub(" ", text)
-    return rest if len(re.findall(r"[^\W\d_]", rest)) >= 8 else text
+    return rest if len(re.findall(r"[^\W\d_]", rest)) >= OWN_LETTERS else text
 
 
 @lru_cache(maxsize=4096)
 def detect(text: str) -> str:
     """ISO 639-1 code of `text`'s language ('en', 'fr', 'ko', …); 'en' when it cannot tell. Judged
-    on its own words first, without what it quotes or names in the reports' words (without_names);
-    where those alone are too few to tell ("Apa tujuan utama makalah … tentang … 2017?"), on all."""
+    on its own words, without what it quotes or names in the reports' words (without_names); where
+    those are too close to call ("Apa tujuan utama makalah … tentang … 2017?": Malay or
+    Indonesian), all of it decides among the languages they leave open, so that a name cannot
+    bring in a language of its own ("How tall is Kilimanjaro?": English, not Swahili)."""
     text = (text or "")[:1000]
-    for words in dict.fromkeys((without_names(text), text)):
-        quick = _detector(low_accuracy=True).compute_language_confidence_values(words)  # no letters: 0, not sure
-        if quick and quick[0].language.iso_code_639_1.name == "EN" and quick[0].value >= SURE_ENGLISH:
-            return "en"
-        told = _told(words, low_accuracy=False)
-        if told:
-            return told
-    return "en"
+    own = without_names(text)
+    quick = _detector(low_accuracy=True).compute_language_confidence_values(own)  # no letters: 0, not sure
+    if quick and quick[0].language.iso_code_639_1.name == "EN" and quick[0].value >= SURE_ENGLISH:
+        return "en"
+    told = _told(own, low_accuracy=False)
+    if told or own == text:
+        return told or "en"
+    left_open = [c.language.iso_code_639_1.name.lower()
+                 for c in _detector(low_accuracy=False).compute_language_confidence_values(own)[:OPEN_LANGUAGES]]
+    told = _told(text, low_accuracy=False)
+    return told if told in left_open else "en"
 
 
 def of_passage(text: str) -> str:
