@@ -32,7 +32,9 @@ class Settings:
     chunk_overlap_sentences: int = 1
     # How text becomes chunks beyond the numbers above: word-per-line PDF pages are rejoined
     # (ingest/layout.py; v3: only where the lone lines are words, not table cells) and a section
-    # heading ends a chunk. A new value re-reads every file.
+    # heading ends a chunk. A new value re-reads every file; tests/test_chunking_version.py fails
+    # when reading or chunking changes without one (and when BM25's terms change without a new
+    # lexical_tokenizer).
     text_layout: str = "reflow+sections-v3"
     # Embed and BM25-index each chunk with its document title and section heading in front:
     # questions name the report ("According to the Digital Efficiency Report…").

@@ -2,7 +2,8 @@
 
 They were written several times over (bullets in three modules, CJK ranges in six) and the
 copies drifted; a change here reaches every user. Changing a class that chunking uses
-(`BULLETS`, `CJK_LETTERS`) changes how documents are split: bump `Settings.text_layout` with it.
+(`BULLETS`, `CJK_LETTERS`) changes how documents are split: bump `Settings.text_layout` with it
+(tests/test_chunking_version.py checks).
 """
 from __future__ import annotations
 
