@@ -19,6 +19,7 @@ from .text.countries import ShortNames
 from .types import Chunk, Hit
 
 _POSSESSIVE = re.compile(r"['’]s$")
+_WORD = re.compile(r"[^\W_]")  # a letter or digit of any script
 _PAGE_NUMBER = re.compile(r"\d{1,3}$|^\d{1,3}")  # a running line's page number, at its start or end
 KIND_WORDS = {"year": "a date or year", "money": "an amount of money", "number": "a number"}
 
@@ -89,6 +90,9 @@ def judge(query: Query, hits: list[Hit], scored: list, policy: AnswerPolicy,
     `meant`: which country the reports mean by a short name several share ("Korea");
     `meaning()`: how close in meaning alone what was found comes to the question
     (Assistant.best_meaning; None: not measured), asked last: it may encode sentences."""
+    if not _WORD.search(query.resolved):
+        # "?" or "🙂🙂" asks nothing: its vector still lands somewhere, on a byline once
+        return Refusal("nothing", "The question has no words to look for.")
     if not hits or not scored:
         return Refusal("nothing", "Nothing in this index matches the question.")
     best = scored[0]

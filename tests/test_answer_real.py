@@ -83,6 +83,13 @@ def test_off_topic_questions_are_refused_with_what_was_found(seed_assistant, q):
     assert d["passages"]  # the nearest passages are still shown
 
 
+@pytest.mark.parametrize("q", ["?", "🙂🙂", "¿ … !"])
+def test_a_question_without_words_is_refused_saying_so(seed_assistant, q):
+    d = seed_assistant.ask(q).to_dict()  # answered before from a byline: "* Professor of Administration, …"
+    assert d["refused"] and d["citations"] == [] and d["refusal_reason"] == "The question has no words to look for."
+    assert not seed_assistant.ask("2009?").refusal_reason.startswith("The question has no words")  # a number is a word
+
+
 def test_an_everyday_question_that_shares_only_common_words_is_refused_as_unrelated(seed_assistant):
     import dataclasses
     from qa.assistant import Assistant
