@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .chunk import indexed_text
 from .lexical import fold_text, tokenize
+from .query import FOLDED
 from .text import countries
 from .text.countries import ShortNames
 from .text.lexicon import CURRENCY_SIGNS, CURRENCY_WORDS, LANGUAGE_NAMES, MONTHS, NUMBER_WORDS, QUANTITY_WORDS
@@ -28,8 +29,11 @@ _KEY = re.compile(rf"(?<![\w-])({_WORD}(?: (?:of |of the )?{_WORD})*|\d+(?:[.,]\
 
 
 def key_terms(question: str) -> list[str]:
-    """Capitalised names and numbers of an English question (not its first word, not short
-    all-capital acronyms, which a passage may spell out)."""
+    """Capitalised names and numbers of an English question (not its first word, nor a follow-up's
+    folded onto it: "How did Korea fund … — Tell me more"; not short all-capital acronyms, which a
+    passage may spell out)."""
+    if FOLDED + " " in question:
+        return list(dict.fromkeys(k for part in question.split(FOLDED + " ") for k in key_terms(part)))
     words = question.split()
     first = words[0].strip("¿¡\"'") if words else ""
     keys = []

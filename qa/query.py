@@ -17,7 +17,14 @@ import numpy as np
 from .lexical import tokenize
 
 _FOLLOW_UP = re.compile(r"^(and|but|also|so|then|what about|how about|et|y|또|그리고)\b|"
-                        r"\b(it|its|they|them|their|this|that|these|those|there|he|she|this one)\b", re.I)
+                        r"\b(it|its|they|them|their|this|that|these|those|there|he|she|this one)\b|"
+                        # asking for more of the same: "Tell me more" was answered from a byline
+                        r"^(tell me more|more|go on|explain|elaborate|can you (explain|elaborate)|"
+                        r"anything else|what else|give (me )?an example|for example|how so|"
+                        r"dis-m'en plus|plus de détails|cuéntame más|más detalles)\b", re.I)
+
+
+FOLDED = " —"  # between a previous question and the follow-up folded onto it
 
 
 def resolve_follow_up(question: str, history: list[str] | None) -> str:
@@ -30,7 +37,7 @@ def resolve_follow_up(question: str, history: list[str] | None) -> str:
         return question
     content = tokenize(question)
     if _FOLLOW_UP.search(question.strip()) and len(content) <= 4 or len(content) <= 1:
-        return f"{history[-1].rstrip(' ?')} — {question}"
+        return f"{history[-1].rstrip(' ?')}{FOLDED} {question}"
     return question
 
 

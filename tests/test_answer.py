@@ -353,3 +353,25 @@ def test_a_label_cut_after_a_full_stop_reads_as_one_ellipsis():
     c = Citation(n=2, path="r.txt", title="Lessons Learned", pages=None, chunk_id="c",
                  quote="The integration of different systems requires inter-agency collaboration. Inter-agency tension")
     assert source_label(c) == "[2] Lessons Learned — “The integration of different systems requires inter-agency collaboration…”"
+
+
+@pytest.mark.parametrize("question, folded", [
+    ("And how was it funded?", True),
+    ("What about training?", True),
+    ("Why?", True),
+    ("Tell me more", True),  # answered before from a byline: "* Professor of Administration, …"
+    ("Can you elaborate?", True),
+    ("Anything else?", True),
+    ("Give an example", True),
+    ("Dis-m'en plus", True),
+    ("Cuéntame más", True),
+    ("Which agency ran the Government Information Locator Service?", False),  # a question of its own
+    ("Explain the role of the Informatization Promotion Fund in the 1990s projects", False),
+    ("What did Estonia build with X-Road and how is it governed?", False),
+])
+def test_a_dependent_follow_up_takes_the_previous_question_in(question, folded):
+    from qa.query import resolve_follow_up
+    previous = "How did Korea fund its early e-Government projects?"
+    resolved = resolve_follow_up(question, [previous])
+    assert (resolved != question) is folded and (not folded or resolved.startswith(previous.rstrip("?")))
+    assert resolve_follow_up(question, []) == question  # nothing to fold in

@@ -15,6 +15,11 @@ def test_key_terms_are_names_and_numbers_not_acronyms_or_the_first_word():
         ["Singapore", "2023", "Digital Government Index"]
     assert "4.0" in key_terms("When was version 4.0 of Korea's eGovFrame released?")
     assert numbers("¿Qué porcentaje en 2019 y 15%?") == ["2019", "15%"]
+    # a follow-up folded onto the question before it starts a question of its own: "Tell" and
+    # "Who" were names no passage mentions, and "Tell me more" was refused
+    from qa.query import resolve_follow_up
+    folded = resolve_follow_up("Tell me more", ["How did Korea fund its projects — Who managed it"])
+    assert key_terms(folded) == ["Korea"]
 
 
 def test_names_must_meet_in_one_passage():
