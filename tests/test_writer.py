@@ -109,9 +109,16 @@ def test_a_quoted_sentence_the_writer_left_out_or_stripped_of_its_names_follows_
     assert ans.text.startswith(TRUE) and f"“{first}”" in ans.text
     cit, = [c for c in ans.citations if " ".join(c.quote.split()) == first]  # one source, one number
     assert f"{TRUE} [{cit.n}]" in ans.text and f"“{first}” [{cit.n}]" in ans.text
-    whole = write(f"{TRUE[:-1]}, with technical support from the MIC and the NIA; Korea now fosters its IT "
+    names = write(f"{TRUE[:-1]}, with technical support from the MIC and the NIA; Korea now fosters its IT "
                   "industry. [1]")
-    assert not whole.unsupported and f"“{first}”" not in whole.text  # all its names said: not repeated
+    assert not names.unsupported and f"“{first}”" in names.text  # its names said, most of its words not
+    whole = write("Such rapid progress was achieved through appropriate implementation organizations, flexible "
+                  "distribution of the financial resources of the Informatization Promotion Fund, and a technical "
+                  "support network provided by the MIC and the NIA. [1] Korea's e-Government is now confronted "
+                  "with new challenges: changes in demand, an architectural model for integrating "
+                  "multi-departmental governmental organizations, inter-agency process innovation, fostering the "
+                  "IT industry, restructuring implementation organizations and distributing financial resources. [1]")
+    assert not whole.unsupported and f"“{first}”" not in whole.text  # its names and words said: not repeated
     assert all(f"“{' '.join(c.quote.split())}”" in whole.text for c in quoted.citations[1:])
 
 
@@ -522,3 +529,34 @@ def test_an_acronym_of_the_question_may_be_repeated_where_the_source_passage_nam
 def test_the_writer_reads_list_items_and_table_rows_on_lines_of_their_own(passage, shown):
     from qa.write.prompt import layout
     assert layout(passage) == shown
+
+
+@pytest.mark.parametrize("source, written, question, quoted", [
+    # sn-04: the paraphrase keeps "training opportunities", not why (confusion, resistance)
+    ("Prior to operation of the system, users should have sufficient training opportunities to avoid any "
+     "potential confusion or resistance to the new system.",
+     "Users should get sufficient training opportunities before a new system goes live.",
+     "What should users get before a new system goes live?", True),
+    # sc-05: an answer in French holds none of its English source's words
+    ("Irrespective of these notable achievements, the e-Government of Korea is now confronted with new "
+     "challenges that require consideration of changes in demand, an architectural model for the integration "
+     "of multi-departmental governmental organizations, policies aimed at inter-agency process innovation and "
+     "the fostering of the IT industry, the restructuring of implementation organizations, and the "
+     "distribution of financial resources.",
+     "L'e-gouvernement coréen doit encore relever le défi de mettre en place un modèle architectural plus "
+     "flexible et de restructurer les organes d'implémentation.",
+     "Quels défis l'e-gouvernement coréen doit-il encore relever ?", True),
+    # a restatement that keeps the clause asked about
+    ("Prior to operation of the system, users should have sufficient training opportunities to avoid any "
+     "potential confusion or resistance to the new system.",
+     "Before a system operates, users should have sufficient training opportunities, to avoid potential "
+     "confusion or resistance.",
+     "What should users get before a new system goes live?", False),
+    # a source that adds nothing beyond the question's words
+    ("The Informatization Promotion Fund funded the projects.", "Korea used a fund.",
+     "How did the Informatization Promotion Fund fund the projects?", False),
+])
+def test_a_source_whose_words_the_written_answer_left_out_is_quoted(source, written, question, quoted):
+    from qa.policy import AnswerPolicy
+    from qa.write.writer import words_held
+    assert (words_held(source, written, question) < AnswerPolicy().writer_source_words_held) is quoted

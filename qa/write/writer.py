@@ -31,7 +31,7 @@ from typing import Iterator
 
 from .. import answer as compose
 from .. import evidence
-from ..lexical import fold_text
+from ..lexical import fold_text, tokenize
 from ..text import countries
 from ..judge import judge_writer_found_none, writer_no_refuses
 from ..types import Answer
@@ -133,16 +133,20 @@ class Writing:
         yield from self._checked(buffer, checker, parts, state)
 
     def _completed(self, quoted: Answer, state) -> Iterator[str]:
-        """The quoted answer's sentences the written one does not stand on, or whose numbers and
-        coded names it left out, added verbatim: a small model paraphrases away the figure or name
-        a question turns on (bench/results/written.md)."""
+        """The quoted answer's sentences the written one does not stand on, or whose numbers,
+        coded names or most of its other words it left out, added verbatim: a small model
+        paraphrases away the figure, name or clause a question turns on, and an answer in the
+        user's language holds none of an English source's words (bench/results/written.md)."""
         written = re.sub(r"\[\d+\]", "", " ".join(state.kept))
         drawn_on = self._drawn_on(quoted, state)
+        policy = self.writer.assistant.policy
+        asked = quoted.query.resolved if quoted.query is not None else quoted.question
         for c in quoted.citations:
             if c.chunk_id not in drawn_on:
                 continue
             rests_on = any(_same_sentence(c.quote, s) for s in state.sources)
-            if rests_on and not missing_facts(facts(c.quote, False), written):
+            if rests_on and not missing_facts(facts(c.quote, False), written) and \
+                    words_held(c.quote, written, asked) >= policy.writer_source_words_held:
                 continue
             yield state.quote(dataclasses.replace(c, n=len(state.citations) + 1))
         yield from self._next_best(quoted, state, drawn_on)
@@ -253,6 +257,13 @@ class _State:
             self.citations.append(citation)
         self.kept.append(("\n" if self.kept else "") + f"“{compose.one_line_per_item(citation.quote)}” [{citation.n}]")
         return self.kept[-1]
+
+
+def words_held(source: str, written: str, question: str) -> float:
+    """The share of `source`'s words beyond the question's (BM25 terms: stemmed, stop words out)
+    that `written` holds; 1 where the source adds fewer than three."""
+    words = set(tokenize(source)) - set(tokenize(question))
+    return len(words & set(tokenize(written))) / len(words) if len(words) >= 3 else 1.0
 
 
 def _words(text: str) -> list[str]:
