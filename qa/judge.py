@@ -143,6 +143,14 @@ def judge_writer_found_none(strength: float, policy: AnswerPolicy) -> Refusal | 
     return None
 
 
+def judge_writer_says_unanswered(strength: float, policy: AnswerPolicy) -> Refusal:
+    """Asked before writing, where the evidence is weak (below `ask_if_answered_below`), whether
+    the closest passages answer the question, the writer said no (writer.py)."""
+    return Refusal("writer", f"Asked whether the closest passages answer the question, the writer found they do "
+                             f"not, and they match it only weakly (evidence {strength:.2f}, below "
+                             f"{policy.ask_if_answered_below:.2f}).")
+
+
 def _without_running_lines(chunk: Chunk, running: RunningLines) -> Chunk:
     import dataclasses
     return dataclasses.replace(chunk, text=running.strip(chunk))

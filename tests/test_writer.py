@@ -90,7 +90,7 @@ def test_the_writer_finding_no_answer_where_the_evidence_is_weak_refuses_with_it
     weak = "What did the 1999 plan promise office workers to raise their information literacy?"
     quoted = write.assistant.ask(weak)
     assert not quoted.refused and quoted.strength < write.assistant.policy.refuse_with_writer_below
-    ans = write("NO ANSWER", question=weak)
+    ans = write(["YES", "NO ANSWER"], question=weak)  # it first said the sources answer (below)
     # there the writer is asked to say so whenever the sources do not answer; elsewhere only
     # when they say nothing on the subject (a "no" there would not refuse)
     assert "If the sources do not answer the question" in Stub.requests[-1]["body"]["messages"][0]["content"]
@@ -100,6 +100,25 @@ def test_the_writer_finding_no_answer_where_the_evidence_is_weak_refuses_with_it
     assert d["refused"] and d["mode"] == "generative" and d["refusal_reason"] == ans.refusal_reason
     # an empty reply is no "no": the quoted answer stands
     assert not write("", question=weak).refused
+
+
+def test_where_the_evidence_is_weak_the_writer_is_first_asked_whether_the_passages_answer(write):
+    from qa.write import prompt
+    weak = "What did the 1999 plan promise office workers to raise their information literacy?"
+    quoted = write.assistant.ask(weak)
+    assert not quoted.refused and quoted.strength < write.assistant.policy.ask_if_answered_below
+    no = write(["NO", "All office workers were given electronic mail addresses. [1]"], question=weak)
+    assert len(Stub.requests) == 1  # refused unwritten
+    asked = Stub.requests[0]["body"]["messages"]
+    assert asked[0]["content"] == prompt.ANSWERED and weak in asked[1]["content"] and "Sources:" in asked[1]["content"]
+    assert no.refused and no.mode == "generative" and not no.citations and no.passages and no.suggestions
+    assert no.refusal_reason.startswith("Asked whether the closest passages answer the question")
+    yes = write(["YES", "All office workers were given electronic mail addresses. [1]"], question=weak)
+    assert len(Stub.requests) == 2 and not yes.refused and yes.text.startswith("All office workers")
+    # where the evidence is stronger it is not asked: the first request writes the answer
+    write(f"{TRUE} [1]")
+    assert write.assistant.ask(QUESTION).strength >= write.assistant.policy.ask_if_answered_below
+    assert len(Stub.requests) == 1 and Stub.requests[0]["body"]["messages"][0]["content"] != prompt.ANSWERED
 
 
 def test_a_quoted_sentence_the_writer_left_out_or_stripped_of_its_names_follows_verbatim(write):

@@ -29,6 +29,13 @@ NO_ANSWER = "NO ANSWER"
 SYSTEM_WEAK = SYSTEM.replace("Only if the sources say nothing about the subject of the question, write: NO ANSWER",
                              "If the sources do not answer the question, write: NO ANSWER")
 
+# Where the evidence is weak (AnswerPolicy.ask_if_answered_below), the writer is first asked,
+# on its own, whether the sources answer the question: told to write an answer, the 1.5B model
+# grafts an everyday question's subject onto whatever it is shown ("an adult should drink
+# approximately 82% …"); asked only this, it tells them apart (bench/results/written.md).
+ANSWERED = "You check whether numbered sources answer a question. Reply with YES or NO only."
+YES, NO = "YES", "NO"
+
 TRANSLATE = ("Translate the user's question into English. Keep names, acronyms, numbers and titles as they are. "
              "Reply with the English question only.")
 
@@ -116,6 +123,14 @@ def messages(question: str, lang: str, parts: list[Excerpt], weak: bool = False)
     return [{"role": "system", "content": (SYSTEM_WEAK if weak else SYSTEM).format(language=language.name(lang))},
             {"role": "user", "content": f"Question: {question}\n\nSources:\n{sources}\n\nQuestion: {question}\n"
                                         f"Answer in {language.name(lang)}:"}]
+
+
+def answered(question: str, parts: list[Excerpt]) -> list[dict]:
+    """The messages that ask whether the excerpts answer the question at all (writer.py)."""
+    sources = "\n\n".join(f"[{e.n}] {e.hit.shown.title}:\n{layout(e.text)}" for e in parts)
+    return [{"role": "system", "content": ANSWERED},
+            {"role": "user", "content": f"Sources:\n{sources}\n\nQuestion: {question}\n\n"
+                                        f"Do the sources answer this question? Reply {YES} or {NO}."}]
 
 
 def _pages(hit: Hit) -> str:

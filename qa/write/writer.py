@@ -9,6 +9,9 @@ writer did not stand on or whose numbers and coded names it left out, from the p
 on (the best one and those it cites): a 1.5B model paraphrases away the figure a question turns on
 (reports questions: accuracy 0.33 written alone, 0.60 so); then the next best-scoring sentence
 of those passages that neither answer holds (AnswerPolicy.writer_extra_quotes; 0.65).
+Where the evidence is weak (AnswerPolicy.ask_if_answered_below) the writer is first asked, on its
+own, whether the excerpts answer the question; its "no" refuses the question unwritten (told to
+write, a 1.5B model answers an everyday question from whatever it is shown).
 When the writer finds no answer where the evidence is also weak (AnswerPolicy.
 refuse_with_writer_below; there the prompt asks for NO ANSWER whenever the sources do not
 answer), the question is refused: two readers agree. Otherwise, when it finds
@@ -33,7 +36,7 @@ from .. import answer as compose
 from .. import evidence
 from ..lexical import fold_text, tokenize
 from ..text import countries
-from ..judge import judge_writer_found_none, writer_no_refuses
+from ..judge import judge_writer_found_none, judge_writer_says_unanswered, writer_no_refuses
 from ..types import Answer
 from . import prompt
 from .backends import CUT_OFF, Backend, BackendError
@@ -80,6 +83,14 @@ class Writing:
                                          # question's subject on a sentence about something else, which
                                          # its source's lack of the name or number shows
                                          tuple(names(asked.query.resolved, False)))
+                if quoted.strength < policy.ask_if_answered_below and not self._answers(w, quoted.query, parts):
+                    text, suggested = compose.refusal(list(quoted.hits))
+                    timings = dict(quoted.timings_ms, write=1000 * (time.perf_counter() - t0))
+                    self.answer = dataclasses.replace(
+                        quoted, text=text, citations=(), refused=True, suggestions=tuple(suggested),
+                        refusal_reason=str(judge_writer_says_unanswered(quoted.strength, policy)),
+                        mode="generative", writer=w.backend.name, timings_ms=timings)
+                    return
                 yield from self._write(w, asked.query, parts, checker, policy, state)
         except BackendError as e:
             self.answer = dataclasses.replace(self.quoted, notice=f"The writer could not answer ({e}); the quoted answer is shown.")
@@ -110,6 +121,13 @@ class Writing:
         self.answer = dataclasses.replace(quoted, text="".join(kept), citations=tuple(state.citations),
                                           mode="generative", writer=w.backend.name, notice=" ".join(notices),
                                           timings_ms=timings, unsupported=tuple(dropped))
+
+    @staticmethod
+    def _answers(w, query, parts) -> bool:
+        """Whether the writer, asked only that, says the excerpts answer the question (anything
+        but a NO is a yes: only its clear "no" refuses)."""
+        reply = "".join(p for p in w.backend.stream(prompt.answered(query.resolved, parts), 3) if p != CUT_OFF)
+        return not re.match(rf"\W*{prompt.NO}\b", reply.strip().upper())
 
     def _write(self, w, query, parts, checker, policy, state) -> Iterator[str]:
         t0, buffer = self.started, ""  # first words count the search in English too
