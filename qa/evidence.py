@@ -25,7 +25,10 @@ _NUMERIC = re.compile(r"[\d.,%]+")
 # passage may write it by its initials ("UK") or, for a country, by another of its names.
 _WORD = r"[A-Z][\w'’.-]*[\w]"
 # (not after a hyphen: the "Government" of "e-Government" is no name)
-_KEY = re.compile(rf"(?<![\w-])({_WORD}(?: (?:of |of the )?{_WORD})*|\d+(?:[.,]\d+)+%?|\d{{2,}}%?)")
+# a decade ("the 1980s") is a term of its own: any year of it answers (sg-01 was refused for
+# want of "1980" beside "in 1987")
+_DECADE = re.compile(r"(?:1[5-9]|20)\d0s")
+_KEY = re.compile(rf"(?<![\w-])({_WORD}(?: (?:of |of the )?{_WORD})*|{_DECADE.pattern}\b|\d+(?:[.,]\d+)+%?|\d{{2,}}%?)")
 
 
 def key_terms(question: str) -> list[str]:
@@ -58,7 +61,7 @@ def _acronym(word: str) -> bool:
 
 def numbers(question: str) -> list[str]:
     """Years, versions and other numbers: the key terms that stay the same in every language."""
-    return list(dict.fromkeys(re.findall(r"\b\d+(?:[.,]\d+)+%?|\b\d{2,}%?", question)))
+    return list(dict.fromkeys(re.findall(rf"\b{_DECADE.pattern}\b|\b\d+(?:[.,]\d+)+%?|\b\d{{2,}}%?", question)))
 
 
 def haystack(chunk: Chunk) -> str:
@@ -85,6 +88,8 @@ def _initials_in(name: str, hay: str) -> bool:
 
 
 def _written(term: str, hay: str, joined: str) -> bool:
+    if _DECADE.fullmatch(term):  # "1980s": a year of it, or the decade itself ("the '80s")
+        return re.search(rf"(?<![\d.,]){term[:3]}\d(?!\d|[.,]\d)|['‘’]{term[2]}0s\b", hay) is not None
     if _NUMERIC.fullmatch(term):
         if re.fullmatch(r"(19|20)\d\d", term):
             if re.search(rf"['‘’]{term[2:]}\b", hay):

@@ -31,6 +31,21 @@ def test_names_must_meet_in_one_passage():
     assert missing_together(terms, [gtmi, both]) == []
 
 
+@pytest.mark.parametrize("passage, held", [
+    ("Korea's IT development status, which lay somewhere between 1/5 ~ 1/8 the level of such advanced "
+     "nations as the USA and the UK in 1987, has achieved accelerated growth.", True),  # sg-01
+    ("The 1st Office Automation Project computerized several statistics (1978-1982).", True),
+    ("In the '80s the government began to computerise its registers.", True),
+    ("Since 2007, Korea has been recognized as the world's leading IT nation.", False),
+    ("The budget reached 1980 billion won.", True),  # a year of the decade, as far as digits tell
+    ("Some 19800 users signed up.", False),
+])
+def test_a_decade_is_answered_by_any_year_of_it(passage, held):
+    terms = key_terms("How far behind the USA and the UK was Korea's IT development in the late 1980s?")
+    assert "1980s" in terms and numbers("Que s'est-il passé dans les années 1980s ?") == ["1980s"]
+    assert (missing_together(["1980s"], [chunk(passage)]) == []) is held
+
+
 def test_numbers_match_exactly_and_years_match_their_short_form():
     assert missing_together(["4.0"], [chunk("eGovFrame 3.0 and 2.0 were released.")]) == ["4.0"]
     assert missing_together(["2008"], [chunk("1단계(‘08) 125종 개발")]) == []

@@ -344,7 +344,8 @@ class Writer:
         english = " ".join(reply.strip().splitlines()[0].split()).strip("\"'“”") if reply.strip() else ""
         if not english or english.casefold() == asked.query.resolved.casefold():
             return asked
-        if set(evidence.numbers(english)) - set(evidence.numbers(asked.query.resolved)):
+        digits = lambda text: {n.rstrip("s") for n in evidence.numbers(text)}  # "les années 1980": "the 1980s"
+        if digits(english) - digits(asked.query.resolved):
             return asked  # not a translation: numbers the user did not write ("from how many percent" → "13.4%")
         if _loses_country(english, asked.query.countries):
             return asked  # nor one that puts another country for the user's ("Estonya'nın …" → "… in Spain?")
