@@ -84,12 +84,9 @@ class Writing:
                                          # its source's lack of the name or number shows
                                          tuple(names(asked.query.resolved, False)))
                 if quoted.strength < policy.ask_if_answered_below and not self._answers(w, quoted.query, parts):
-                    text, suggested = compose.refusal(list(quoted.hits))
                     timings = dict(quoted.timings_ms, write=1000 * (time.perf_counter() - t0))
-                    self.answer = dataclasses.replace(
-                        quoted, text=text, citations=(), refused=True, suggestions=tuple(suggested),
-                        refusal_reason=str(judge_writer_says_unanswered(quoted.strength, policy)),
-                        mode="generative", writer=w.backend.name, timings_ms=timings)
+                    self.answer = _refused(quoted, judge_writer_says_unanswered(quoted.strength, policy),
+                                           w.backend.name, timings)
                     return
                 yield from self._write(w, asked.query, parts, checker, policy, state)
         except BackendError as e:
@@ -103,10 +100,7 @@ class Writing:
             said_none = written.lstrip().upper().startswith(prompt.NO_ANSWER)
             refusal = judge_writer_found_none(quoted.strength, policy) if said_none else None
             if refusal is not None:
-                text, suggested = compose.refusal(list(quoted.hits))
-                self.answer = dataclasses.replace(quoted, text=text, citations=(), refused=True,
-                                                  refusal_reason=str(refusal), suggestions=tuple(suggested),
-                                                  mode="generative", writer=w.backend.name, timings_ms=timings)
+                self.answer = _refused(quoted, refusal, w.backend.name, timings)
                 return
             why = ("The writer found no answer in these passages" if said_none or not sentences(written)
                    else "Nothing the writer wrote is supported by the passages found")
@@ -275,6 +269,13 @@ class _State:
             self.citations.append(citation)
         self.kept.append(("\n" if self.kept else "") + f"“{compose.one_line_per_item(citation.quote)}” [{citation.n}]")
         return self.kept[-1]
+
+
+def _refused(quoted: Answer, refusal, writer: str, timings: dict) -> Answer:
+    """The question refused by the writer's "no", with the closest passages and suggestions."""
+    text, suggested = compose.refusal(list(quoted.hits))
+    return dataclasses.replace(quoted, text=text, citations=(), refused=True, refusal_reason=str(refusal),
+                               suggestions=tuple(suggested), mode="generative", writer=writer, timings_ms=timings)
 
 
 def words_held(source: str, written: str, question: str) -> float:
