@@ -118,8 +118,14 @@ def layout(text: str) -> str:
     return "\n".join(lines)
 
 
+def _sources(parts: list[Excerpt], pages: bool = True) -> str:
+    """The numbered excerpts as the model reads them, under their report's title (and pages)."""
+    return "\n\n".join(f"[{e.n}] {e.hit.shown.title}{_pages(e.hit) if pages else ''}:\n{layout(e.text)}"
+                       for e in parts)
+
+
 def messages(question: str, lang: str, parts: list[Excerpt], weak: bool = False) -> list[dict]:
-    sources = "\n\n".join(f"[{e.n}] {e.hit.shown.title}{_pages(e.hit)}:\n{layout(e.text)}" for e in parts)
+    sources = _sources(parts)
     return [{"role": "system", "content": (SYSTEM_WEAK if weak else SYSTEM).format(language=language.name(lang))},
             {"role": "user", "content": f"Question: {question}\n\nSources:\n{sources}\n\nQuestion: {question}\n"
                                         f"Answer in {language.name(lang)}:"}]
@@ -127,9 +133,8 @@ def messages(question: str, lang: str, parts: list[Excerpt], weak: bool = False)
 
 def answered(question: str, parts: list[Excerpt]) -> list[dict]:
     """The messages that ask whether the excerpts answer the question at all (writer.py)."""
-    sources = "\n\n".join(f"[{e.n}] {e.hit.shown.title}:\n{layout(e.text)}" for e in parts)
     return [{"role": "system", "content": ANSWERED},
-            {"role": "user", "content": f"Sources:\n{sources}\n\nQuestion: {question}\n\n"
+            {"role": "user", "content": f"Sources:\n{_sources(parts, pages=False)}\n\nQuestion: {question}\n\n"
                                         f"Do the sources answer this question? Reply {YES} or {NO}."}]
 
 
