@@ -28,7 +28,9 @@ _WORD = r"[A-Z][\w'’.-]*[\w]"
 # a decade ("the 1980s") is a term of its own: any year of it answers (sg-01 was refused for
 # want of "1980" beside "in 1987")
 _DECADE = re.compile(r"(?:1[5-9]|20)\d0s")
-_KEY = re.compile(rf"(?<![\w-])({_WORD}(?: (?:of |of the )?{_WORD})*|{_DECADE.pattern}\b|\d+(?:[.,]\d+)+%?|\d{{2,}}%?)")
+# years, versions and other numbers: a decade, a number with a decimal or thousands mark, two digits or more
+_NUMBER_TERM = rf"{_DECADE.pattern}\b|\d+(?:[.,]\d+)+%?|\d{{2,}}%?"
+_KEY = re.compile(rf"(?<![\w-])({_WORD}(?: (?:of |of the )?{_WORD})*|{_NUMBER_TERM})")
 
 
 def key_terms(question: str) -> list[str]:
@@ -61,7 +63,7 @@ def _acronym(word: str) -> bool:
 
 def numbers(question: str) -> list[str]:
     """Years, versions and other numbers: the key terms that stay the same in every language."""
-    return list(dict.fromkeys(re.findall(rf"\b{_DECADE.pattern}\b|\b\d+(?:[.,]\d+)+%?|\b\d{{2,}}%?", question)))
+    return list(dict.fromkeys(re.findall(rf"\b(?:{_NUMBER_TERM})", question)))
 
 
 def haystack(chunk: Chunk) -> str:
