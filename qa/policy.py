@@ -115,14 +115,17 @@ class AnswerPolicy:
     # answerable questions quoted right for two everyday ones), held out by question +2 (folds pick
     # 0.32 or 0.46); 0.32 stays: it refuses no answerable question (written.md, 2026-12-06 stop 32).
     refuse_with_writer_below: float = 0.32
-    # Below this evidence the writer is first asked, with the same excerpts, whether they answer
-    # the question at all (prompt.ANSWERED); a NO refuses it, unwritten. Asked of the 61 questions
-    # of 30 sets answered below 0.4: NO to 7 of 9 unanswerable (ot-05 0.22, ot-23, otb-07, ot-24,
-    # sc-u2 0.31, ot-13 0.33, otb-14 0.36), to none of 52 answerable; of 19 between 0.4 and 0.6,
-    # NO to rdev-21 (answered wrong). On 0, 0.25 … 0.40 the gain is 7 from 0.36 on; held out by
-    # document +6 (written.md, stop 33). 0.36: the fewest questions pay for it (45 of 200 answered,
-    # ~8 s more before the first words); the seed's "How did Korea fund …?" (0.39) does not.
-    ask_if_answered_below: float = 0.36
+    # Below this evidence the writer is first asked whether the best excerpt answers the question,
+    # and where it says NO, whether all the excerpts do (prompt.ANSWERED); that second NO refuses
+    # it, unwritten (writer.py, _answers). Asked of the 182 questions of 33 sets answered below
+    # 0.62 (stop 35): the best excerpt alone said NO to 15 of 21 unanswerable and to 7 answerable
+    # (lists and tables that run on into the next excerpts); both said NO to 13 unanswerable and
+    # 2 answerable (rdev-21, answered wrong anyway; tl-02 at 0.54). On 0.36, 0.38 … 0.62: +3 from
+    # 0.52 on (otb-14 0.41, rh-u1 0.48, otb-11 0.51); held out by document +1, the folds picking
+    # 0.52 in 43 of 45. Below 0.36 both NOs refuse the same 9 questions the single check (all
+    # three excerpts, stop 33) did. The best excerpt alone takes ~3.3 s (p50), all three ~7.9 s.
+    # Asked in place over the 33 sets (296 questions): 245 → 248 right, none lost (written.md).
+    ask_if_answered_below: float = 0.52
     writer_passages: int = 3  # passages the writer reads (prompt ~600 tokens: first words ≤ 15 s)
     writer_words_per_passage: int = 100
     writer_max_tokens: int = 160

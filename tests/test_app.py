@@ -164,7 +164,8 @@ def test_a_writer_refusal_shows_the_reason_and_keeps_the_quotes_folded(app_env, 
                                    "information literacy?").run()
         assert not at.exception
     assert any("Not found in the reports" in w.value for w in at.warning)
-    # below 0.36 the writer is first asked whether the passages answer: its "NO" refuses unwritten
+    # below AnswerPolicy.ask_if_answered_below the writer is first asked whether the passages
+    # answer: its "NO" (to the best excerpt, then to all) refuses unwritten
     assert any(c.value.startswith("Why: Asked whether the closest passages answer the question")
                for c in at.caption)
     assert any(e.label == "What the quoted answer had found" for e in at.expander)

@@ -34,6 +34,12 @@ def write(seed_assistant, stub_url):
     return run
 
 
+def _writing_requests() -> list[dict]:
+    """The requests that asked for the answer itself, not whether the passages answer."""
+    from qa.write import prompt
+    return [r for r in Stub.requests if r["body"]["messages"][0]["content"] != prompt.ANSWERED]
+
+
 def _cited(ans, sentence_start):
     line = next(s for s in re.split(r"\]\s+", ans.text) if s.lstrip("- ").startswith(sentence_start))
     n = int(line.rsplit("[", 1)[1].rstrip("] "))
@@ -48,8 +54,9 @@ def test_a_supported_sentence_is_shown_and_cited_to_the_passage_that_says_it(wri
     assert "Informatization Promotion Fund" in cit.quote and cit.support >= 0.45
     d = ans.to_dict()
     assert d["mode"] == "generative" and d["citations"][0]["support"] == round(cit.support, 3)
-    body = Stub.requests[0]["body"]
-    assert body["stream"] is True and body["model"] == "stub" and Stub.requests[0]["auth"] == "Bearer k"
+    request = _writing_requests()[0]
+    body = request["body"]
+    assert body["stream"] is True and body["model"] == "stub" and request["auth"] == "Bearer k"
     assert QUESTION in body["messages"][-1]["content"] and "Answer in English" in body["messages"][-1]["content"]
 
 
@@ -81,7 +88,7 @@ def test_when_nothing_written_is_supported_the_quoted_answer_stands_with_a_notic
 def test_the_writer_finding_no_answer_leaves_the_quoted_answer_where_the_evidence_is_strong(write):
     quoted = write.assistant.ask(QUESTION)
     assert quoted.strength >= write.assistant.policy.refuse_with_writer_below
-    ans = write("NO ANSWER")
+    ans = write(["YES", "NO ANSWER"])  # it first said the sources answer
     assert not ans.refused and ans.mode == "extractive" and "found no answer" in ans.notice
     assert "Only if the sources say nothing" in Stub.requests[-1]["body"]["messages"][0]["content"]
 
@@ -107,17 +114,27 @@ def test_where_the_evidence_is_weak_the_writer_is_first_asked_whether_the_passag
     weak = "What did the 1999 plan promise office workers to raise their information literacy?"
     quoted = write.assistant.ask(weak)
     assert not quoted.refused and quoted.strength < write.assistant.policy.ask_if_answered_below
-    no = write(["NO", "All office workers were given electronic mail addresses. [1]"], question=weak)
-    assert len(Stub.requests) == 1  # refused unwritten
-    asked = Stub.requests[0]["body"]["messages"]
-    assert asked[0]["content"] == prompt.ANSWERED and weak in asked[1]["content"] and "Sources:" in asked[1]["content"]
+    written = "All office workers were given electronic mail addresses. [1]"
+    no = write(["NO", "NO", written], question=weak)
+    assert len(Stub.requests) == 2  # refused unwritten, after two NOs
+    best_alone, all_of_them = (r["body"]["messages"] for r in Stub.requests)
+    for asked in (best_alone, all_of_them):
+        assert asked[0]["content"] == prompt.ANSWERED and weak in asked[1]["content"] and "Sources:" in asked[1]["content"]
+    # first the best excerpt alone (a third of the prompt), then all of them
+    assert "[1] " in best_alone[1]["content"] and "[2] " not in best_alone[1]["content"]
+    assert "[2] " in all_of_them[1]["content"]
     assert no.refused and no.mode == "generative" and not no.citations and no.passages and no.suggestions
     assert no.refusal_reason.startswith("Asked whether the closest passages answer the question")
-    yes = write(["YES", "All office workers were given electronic mail addresses. [1]"], question=weak)
+    # the best excerpt's NO alone does not refuse: all of them are asked, and their YES writes
+    yes = write(["NO", "YES", written], question=weak)
+    assert len(Stub.requests) == 3 and not yes.refused and yes.text.startswith("All office workers")
+    # a YES of the best excerpt writes at once
+    yes = write(["YES", written], question=weak)
     assert len(Stub.requests) == 2 and not yes.refused and yes.text.startswith("All office workers")
     # where the evidence is stronger it is not asked: the first request writes the answer
-    write(f"{TRUE} [1]")
-    assert write.assistant.ask(QUESTION).strength >= write.assistant.policy.ask_if_answered_below
+    strong = "When did Korea top the UN E-Government Development Index?"
+    assert write.assistant.ask(strong).strength >= write.assistant.policy.ask_if_answered_below
+    write("Korea topped the UN E-Government Development Index in 2010. [1]", question=strong)
     assert len(Stub.requests) == 1 and Stub.requests[0]["body"]["messages"][0]["content"] != prompt.ANSWERED
 
 
@@ -202,7 +219,7 @@ def test_a_question_not_in_english_is_also_searched_in_english_and_answered_in_i
     assert not any("Informatization Promotion Fund" in h.shown.text for h in asked.hits[:3])  # asked in French
     ans = write([QUESTION, "La Corée a financé son e-gouvernement par le Informatization Promotion Fund. [1]"],
                 question=french)
-    translate, answer = (r["body"]["messages"] for r in Stub.requests)
+    translate, answer = (r["body"]["messages"] for r in _writing_requests())
     assert "into English" in translate[0]["content"] and translate[-1]["content"] == french
     assert "Answer in French" in answer[-1]["content"] and french in answer[-1]["content"]
     assert "Informatization Promotion Fund" in answer[-1]["content"]  # the English search's passages

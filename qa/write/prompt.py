@@ -33,6 +33,8 @@ SYSTEM_WEAK = SYSTEM.replace("Only if the sources say nothing about the subject 
 # on its own, whether the sources answer the question: told to write an answer, the 1.5B model
 # grafts an everyday question's subject onto whatever it is shown ("an adult should drink
 # approximately 82% …"); asked only this, it tells them apart (bench/results/written.md).
+# Under a system message of its own: asked under the writer's (so that the answer could reuse
+# the check's prompt, nearly free), it said YES to every question, the guitar lesson included.
 ANSWERED = "You check whether numbered sources answer a question. Reply with YES or NO only."
 YES, NO = "YES", "NO"
 
