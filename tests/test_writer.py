@@ -381,6 +381,12 @@ def test_further_request_fields_reach_the_server(stub_url):
     # the 1.5B model's whole reply to "which question asks whether there is a central portal?" (ra-05)
     ("Is there a central/federal one stop shop portal for open government data? [1]", []),
     ("Is there a portal? Yes: Q.66 asks whether there is one. [1]", ["Yes: Q.66 asks whether there is one."]),
+    # a run of marks is one mark (ri-03: "…the civil society, as mentioned in sources,, and.")
+    ("Korea launched it in 2001 [1], [2]. It topped the index [1][3].", ["Korea launched it in 2001.", "It topped the index."]),
+    ("It is based on events, as mentioned in sources [1], [2], and [3].", ["It is based on events, as mentioned in sources."]),
+    ("La Corée l'a financé [1] et [2].", ["La Corée l'a financé."]),
+    # marks that stand each after its own words stay apart
+    ("It was funded by the Fund [1] and the Agency [2].", ["It was funded by the Fund and the Agency."]),
 ])
 def test_a_written_sentence_is_a_statement_or_a_list_item(written, shown):
     from qa.write.check import sentences

@@ -19,7 +19,10 @@ from ..lexical import fold_text
 from ..text import countries
 from ..text.lexicon import CJK_LETTERS, CURRENCY_SIGNS, SCALE_WORDS
 
-_CITE_MARK = re.compile(r"\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\]")
+# the model's citation marks, a run of them one mark: "[1], [2] and [3]" left "in 2001,." and
+# "as mentioned in sources,, and." where each was taken out alone
+_ONE_MARK = r"\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\]"
+_CITE_MARK = re.compile(rf"\s*{_ONE_MARK}(?:\s*[,;]?\s*(?:[^\W\d]{{1,4}}\s+)?{_ONE_MARK})*")
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # names a source writes the same in every language: acronyms and words with digits (KONEPS, G4C, X-Road)
