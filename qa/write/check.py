@@ -21,8 +21,8 @@ from ..text.lexicon import CJK_LETTERS, CURRENCY_SIGNS, SCALE_WORDS
 
 # the model's citation marks, a run of them one mark: "[1], [2] and [3]" left "in 2001,." and
 # "as mentioned in sources,, and." where each was taken out alone
-_ONE_MARK = r"\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\]"
-_CITE_MARK = re.compile(rf"\s*{_ONE_MARK}(?:\s*[,;]?\s*(?:[^\W\d]{{1,4}}\s+)?{_ONE_MARK})*")
+CITE_MARK = r"\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\]"  # one mark: "[2]", "[1, 3]", "[2-4]"
+_CITE_MARK = re.compile(rf"\s*{CITE_MARK}(?:\s*[,;]?\s*(?:[^\W\d]{{1,4}}\s+)?{CITE_MARK})*")
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # names a source writes the same in every language: acronyms and words with digits (KONEPS, G4C, X-Road)
@@ -34,7 +34,7 @@ _ENUMERATOR = re.compile(r"^\s*(?:[-•*·▪]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 
 
 _ENDS_PLAIN = re.compile(NOT_AFTER_ABBREVIATION + r"\Z")
-_LEADING_MARKS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\])*\s*")
+_LEADING_MARKS = re.compile(rf"^(?:\s*{CITE_MARK})*\s*")
 
 
 def ends_sentence(before: str, after: str) -> bool:

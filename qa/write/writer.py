@@ -41,12 +41,12 @@ from ..judge import judge_writer_found_none, judge_writer_says_unanswered, write
 from ..types import Answer
 from . import prompt
 from .backends import CUT_OFF, Backend, BackendError
-from .check import SupportChecker, ends_sentence, facts, missing_facts, names, sentences, without_asides
+from .check import CITE_MARK, SupportChecker, ends_sentence, facts, missing_facts, names, sentences, without_asides
 from .queue import WriteQueue
 
 # a sentence is complete at its full stop, with any citation marks after it, once more text follows
-_SENTENCE_DONE = re.compile(r"[.!?。！？](?:\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\])*(?:\s+|(?<=[。！？]))(?=[^\s\[])|\n+")
-_FINISHED = re.compile(r"[.!?。！？](?:\s*\[\s*\d+(?:\s*[,;-]\s*\d+)*\s*\])*\s*$")
+_SENTENCE_DONE = re.compile(rf"[.!?。！？](?:\s*{CITE_MARK})*(?:\s+|(?<=[。！？]))(?=[^\s\[])|\n+")
+_FINISHED = re.compile(rf"[.!?。！？](?:\s*{CITE_MARK})*\s*$")
 _TRANSLATION_TOKENS = 80
 
 
