@@ -34,9 +34,10 @@ class Replaying:
         CACHE.mkdir(parents=True, exist_ok=True)
 
     def stream(self, messages, max_tokens):
-        options = getattr(self.backend, "options", None)  # further fields of the request change the reply
-        key = hashlib.sha256(json.dumps([messages, max_tokens, self.backend.name, *([options] if options else [])])
-                             .encode()).hexdigest()[:24]
+        # further fields of the request change the reply: the backend's options and its sampling
+        # (the frequency penalty of 0.3 before stop 36 was in no key)
+        extra = [x for x in (getattr(self.backend, "options", None), getattr(self.backend, "sampling", None)) if x]
+        key = hashlib.sha256(json.dumps([messages, max_tokens, self.backend.name, *extra]).encode()).hexdigest()[:24]
         kept = CACHE / f"{key}.json"
         if kept.exists() and not self.fresh:
             self.replayed += 1

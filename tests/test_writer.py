@@ -57,6 +57,9 @@ def test_a_supported_sentence_is_shown_and_cited_to_the_passage_that_says_it(wri
     request = _writing_requests()[0]
     body = request["body"]
     assert body["stream"] is True and body["model"] == "stub" and request["auth"] == "Bearer k"
+    # greedy, and no penalty on repeating the sources' digits or the question's words: said
+    # explicitly, so that a server's own default does not add one
+    assert body["temperature"] == 0 and body["frequency_penalty"] == 0
     assert QUESTION in body["messages"][-1]["content"] and "Answer in English" in body["messages"][-1]["content"]
 
 
