@@ -215,7 +215,9 @@ def _build(corpus_dir, index_dir, settings, passwords, progress, embedders, say,
     jobs = [(src, passwords.get(src.rel) or passwords.get(src.path.name), chunk_counter(main),
              settings.chunk_tokens, settings.chunk_overlap_sentences) for _, src in to_read]
     reader = ray.read_all if ray else _read_all
-    for n, (k, (fields, chunks)) in enumerate(zip([k for k, _ in to_read], reader(jobs)), 1):
+    # strict: once the files run out, zip still asks the reader for its end, so it leaves its
+    # process pool joined, not suspended in it (closed later, the pool was never waited for)
+    for n, (k, (fields, chunks)) in enumerate(zip([k for k, _ in to_read], reader(jobs), strict=True), 1):
         per_file[k][0].update(fields)
         per_file[k] = (per_file[k][0], chunks, None, None)
         if progress:

@@ -130,3 +130,25 @@ def test_an_interrupted_build_resumes_with_what_it_had_embedded(mini_corpus, tmp
     idx = Index.load(out, settings)
     fresh = HashEmbedder().encode_passages([indexed_text(c) for c in idx.chunks])
     assert np.allclose(idx.vectors("main"), fresh, atol=1e-6) and np.allclose(idx.vectors("ml"), fresh, atol=1e-6)
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_build_leaves_no_reading_process_behind(tmp_path, hash_settings, broken):
+    """The processes that read the files are joined before build_index returns or fails: left to
+    shut down on their own, one wrote to a closed pipe as `qa build` exited ("OSError: [Errno 9]
+    Bad file descriptor" under the clear message that no file could be indexed)."""
+    import multiprocessing
+    from qa.errors import QAError
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a", "b", "c"):
+        if broken:
+            (corpus / f"{name}.pdf").write_bytes(b"not a pdf")
+        else:
+            (corpus / f"{name}.txt").write_text(f"Report {name}. Korea funded e-Government from a fund.\n")
+    if broken:
+        with pytest.raises(QAError, match="none of the 3 files"):
+            build_index(corpus, tmp_path / "idx", hash_settings)
+    else:
+        build_index(corpus, tmp_path / "idx", hash_settings)
+    assert multiprocessing.active_children() == []
