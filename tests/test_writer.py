@@ -463,6 +463,16 @@ def test_an_amount_must_be_stated_in_the_source_with_its_scale(written, source, 
     assert (not missing_facts(facts(written, False), source)) is held
 
 
+def test_the_number_of_a_source_list_item_does_not_support_a_count(write):
+    """"5) Any E-Government project should be pursued as …" does not say five: "Il y a 5 agences
+    qui ont partagé des données" had stood on it, in the browser, cited to that lesson."""
+    french = "Combien d'agences ont partagé des données via le système de partage d'informations administratives ?"
+    english = "How many agencies shared data through the administrative information sharing system?"
+    count = "Il y a 5 agences qui ont partagé des données via le système de partage d'informations administratives."
+    ans = write([english, "YES", f"{count} [1]"], question=french)
+    assert count not in ans.text and count in ans.unsupported
+
+
 def test_a_sentence_may_name_the_report_its_source_was_shown_under(seed_assistant):
     """The writer reads each excerpt under its report's title; "According to the OECD Digital
     Government Index 2019, …" names the report from there, not from the sentence it rests on

@@ -31,6 +31,7 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z][\w'’-]+")
 
 
 _ENUMERATOR = re.compile(r"^\s*(?:[-•*·▪]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+_LINE_ENUMERATOR = re.compile(_ENUMERATOR.pattern, re.M)
 
 
 _ENDS_PLAIN = re.compile(NOT_AFTER_ABBREVIATION + r"\Z")
@@ -270,8 +271,10 @@ class SupportChecker:
         # report the writer read it under ("[1] OECD Digital Government Index 2019:"), from which
         # a sentence may name the report or its year
         held = [" ".join(n for n in asked if not missing_facts([Fact(n, "name")], e.hit.shown.text)) for e in excerpts]
-        self._fact_texts = [f"{excerpts[s.excerpt].hit.shown.title or ''}\n{s.text}\n{held[s.excerpt]}"
-                            for s in self.sources]
+        # (without the numbers of its items: "5) Any E-Government project …" does not say five, and
+        # "Il y a 5 agences qui ont partagé des données" stood on it)
+        self._fact_texts = [f"{excerpts[s.excerpt].hit.shown.title or ''}\n{_LINE_ENUMERATOR.sub('', s.text)}\n"
+                            f"{held[s.excerpt]}" for s in self.sources]
         # a country the sentence names in its own language (its names in other languages are not
         # spelled alike, so `names` cannot check them) must be one the excerpt it stands on, or its
         # report, names: "Estonya'nın … belgesinin yazarı Barbara Ubaldi" stood on an OECD report's
